@@ -1,0 +1,1 @@
+"""trustloop: customer feedback and privacy incidents, serverless on AWS."""

@@ -1,0 +1,77 @@
+"""Settings: the one place environment variables are read, once per container."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Art. 5(1)(e) and the privacy notice: personal data lives at most 3 years from collection.
+MAX_RETENTION_DAYS = 3 * 365
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str
+    region: str
+    endpoint_url: str | None
+    surveys_table: str
+    feedback_table: str
+    secrets_arn: str
+    retention_days: int
+    recontact_days: int
+    decline_days: int
+    company_gap_days: int
+    impression_cap: int
+    comment_edit_hours: int
+    catalogue_cache_seconds: int
+    privacy_notice_version: str
+    cors_origins: tuple[str, ...]
+    max_body_bytes: int
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw not in (None, "") else default
+
+
+def _retention_days() -> int:
+    """Configuration may shorten retention, never lengthen it past 3 years."""
+    days = _int("RETENTION_DAYS", MAX_RETENTION_DAYS)
+    if days <= 0:
+        raise ValueError("RETENTION_DAYS must be positive")
+    return min(days, MAX_RETENTION_DAYS)
+
+
+def _cors_origins(stage: str) -> tuple[str, ...]:
+    origins = tuple(o.strip() for o in os.environ.get("CORS_ORIGINS", "").split(",") if o.strip())
+    if stage == "prod" and "*" in origins:
+        raise ValueError("CORS_ORIGINS may not contain '*' in prod")
+    return origins
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    stage = os.environ.get("STAGE", "dev")
+    return Settings(
+        stage=stage,
+        region=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "eu-west-1",
+        endpoint_url=os.environ.get("AWS_ENDPOINT_URL") or None,
+        surveys_table=os.environ.get("SURVEYS_TABLE", ""),
+        feedback_table=os.environ.get("FEEDBACK_TABLE", ""),
+        secrets_arn=os.environ.get("APP_SECRETS_ARN", ""),
+        retention_days=_retention_days(),
+        recontact_days=_int("RECONTACT_DAYS", 90),
+        decline_days=_int("DECLINE_DAYS", 180),
+        company_gap_days=_int("COMPANY_GAP_DAYS", 7),
+        impression_cap=_int("IMPRESSION_CAP", 3),
+        comment_edit_hours=_int("COMMENT_EDIT_HOURS", 24),
+        catalogue_cache_seconds=_int("CATALOGUE_CACHE_SECONDS", 60),
+        privacy_notice_version=os.environ.get("PRIVACY_NOTICE_VERSION", "unversioned"),
+        cors_origins=_cors_origins(stage),
+        max_body_bytes=_int("MAX_BODY_BYTES", 16 * 1024),
+    )
+
+
+def reset() -> None:
+    """Forget the cached settings (tests change the environment)."""
+    get_settings.cache_clear()

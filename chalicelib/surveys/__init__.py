@@ -1,0 +1,1 @@
+"""Surveys: definitions, eligibility (throttling), impressions, responses, declines."""

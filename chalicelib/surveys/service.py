@@ -1,0 +1,249 @@
+"""Survey use cases: joins the rules, the store, the catalogue cache and the secrets."""
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from chalicelib import clock, signing
+from chalicelib.config import get_settings
+from chalicelib.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    UnauthorizedError,
+    UnprocessableError,
+)
+from chalicelib.secrets import get_app_secrets
+from chalicelib.surveys import rules, store
+from chalicelib.surveys.store import IdempotencyKeyUsedError
+
+_catalogue: dict[str, tuple[float, list[dict[str, Any]]]] = {}
+
+
+class SurveyInactiveError(ConflictError):
+    code = "survey_inactive"
+
+
+def policy() -> rules.ThrottlePolicy:
+    s = get_settings()
+    return rules.ThrottlePolicy(
+        recontact=timedelta(days=s.recontact_days),
+        decline=timedelta(days=s.decline_days),
+        company_gap=timedelta(days=s.company_gap_days),
+        impression_cap=s.impression_cap,
+    )
+
+
+def surveys_of_product(product: str) -> list[dict[str, Any]]:
+    """A product's surveys, cached per container: definitions change rarely, users often."""
+    hit = _catalogue.get(product)
+    if hit and time.monotonic() - hit[0] < get_settings().catalogue_cache_seconds:
+        return hit[1]
+    surveys = store.query_surveys_by_product(product)
+    _catalogue[product] = (time.monotonic(), surveys)
+    return surveys
+
+
+def forget_catalogue() -> None:
+    _catalogue.clear()
+
+
+def check_identity(product: str, user_id: str, given_hash: str | None) -> None:
+    """When the product has an identity secret, only its backend can vouch for a user id."""
+    secret = get_app_secrets().identity_secret(product)
+    if secret and not signing.is_user_hash_valid(secret, user_id, given_hash):
+        raise UnauthorizedError("user_hash is missing or wrong for this user", "user_hash")
+
+
+def _company_of(surveys: list[dict[str, Any]], product: str) -> str:
+    return str(surveys[0].get("company", "default")) if surveys else "default"
+
+
+def _user_tag(user_id: str) -> str:
+    return hashlib.sha256(user_id.encode()).hexdigest()[:16]
+
+
+def eligibility(params: dict[str, Any]) -> dict[str, Any]:
+    """May the user be asked now? At most one DynamoDB read (the user's throttle item)."""
+    product, user_id, channel = params["product"], params["user_id"], params["channel"]
+    check_identity(product, user_id, params.get("user_hash"))
+    now = clock.now()
+    key = get_app_secrets().signing_key
+    cached = _decision_from_token(params.get("throttle_token"), key, product, user_id, now)
+    if cached is None:
+        surveys = surveys_of_product(product)
+        state = store.get_throttle(_company_of(surveys, product), user_id, now)
+        cached = rules.decide(product=product, channel=channel, user_id=user_id, surveys=surveys,
+                              state=state, policy=policy(), now=now)
+    return _eligibility_body(cached, params.get("locale"), key, product, user_id)
+
+
+def _decision_from_token(token: str | None, key: bytes, product: str, user_id: str,
+                         now: datetime) -> rules.Decision | None:
+    """A throttle token we signed for this user and product that has not lifted yet."""
+    payload = signing.verify(token, key) if token else None
+    if not payload or payload.get("p") != product or payload.get("u") != _user_tag(user_id):
+        return None
+    until = int(payload.get("n", 0))
+    if until <= int(now.timestamp()) or payload.get("r") not in ("recently_surveyed", "declined_recently"):
+        return None
+    return rules.Decision(False, str(payload["r"]),
+                          next_eligible_at=datetime.fromtimestamp(until, tz=UTC))
+
+
+def _eligibility_body(decision: rules.Decision, locale: str | None, key: bytes,
+                      product: str, user_id: str) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "eligible": decision.eligible,
+        "survey": present_survey(decision.survey, locale) if decision.survey else None,
+        "reason": decision.reason,
+        "next_eligible_at": clock.iso(decision.next_eligible_at) if decision.next_eligible_at else None,
+        "throttle_token": None,
+    }
+    if decision.next_eligible_at:
+        body["throttle_token"] = signing.sign(
+            {"p": product, "u": _user_tag(user_id), "r": decision.reason,
+             "n": int(decision.next_eligible_at.timestamp())}, key)
+    return body
+
+
+def present_survey(survey: dict[str, Any], locale: str | None) -> dict[str, Any]:
+    """The survey as the banner shows it, in the user's locale (falling back to en)."""
+    chosen, texts = rules.pick_texts(survey["texts"], locale)
+    low, high = rules.scale_of(survey["metric"])
+    scale: dict[str, Any] = {"min": low, "max": high}
+    for label in ("min_label", "max_label"):
+        if texts.get(label):
+            scale[label] = texts[label]
+    return {
+        "survey_id": survey["survey_id"],
+        "metric": survey["metric"],
+        "question": texts["question"],
+        "follow_up": texts["follow_up"],
+        "scale": scale,
+        "locale": chosen,
+        "privacy_notice_version": get_settings().privacy_notice_version,
+    }
+
+
+def get_open_survey(survey_id: str, channel: str) -> dict[str, Any]:
+    """A survey that exists, is active and is offered on `channel`; else a 4xx naming why."""
+    survey = store.get_survey(survey_id)
+    if not survey:
+        raise InvalidInputError("survey_id", "unknown survey")
+    if not survey.get("active"):
+        raise SurveyInactiveError("the survey is not active", "survey_id")
+    if channel not in survey.get("channels", []):
+        raise InvalidInputError("channel", f"not offered by this survey ({', '.join(survey['channels'])})")
+    return survey
+
+
+def _event(kind: str, survey: dict[str, Any], body: dict[str, Any], company: str) -> dict[str, Any]:
+    now = clock.now()
+    s = get_settings()
+    return {
+        "pk": f"EVT#{uuid.uuid4().hex}", "sk": "EVT", "type": kind,
+        "subject": store.subject_key(company, body["user"]["id"]),
+        "survey_id": survey["survey_id"], "product": survey["product"], "metric": survey["metric"],
+        "channel": body["channel"], "at": clock.iso(now),
+        store.TTL: rules.throttle_expires_at(now, policy(), s.retention_days),
+    }
+
+
+def record_impression(body: dict[str, Any]) -> dict[str, Any]:
+    return _record_event("impression", body, store.record_impression)
+
+
+def record_decline(body: dict[str, Any]) -> dict[str, Any]:
+    return _record_event("decline", body, store.record_decline)
+
+
+def _record_event(kind: str, body: dict[str, Any], write: Any) -> dict[str, Any]:
+    survey = get_open_survey(body["survey_id"], body["channel"])
+    check_identity(survey["product"], body["user"]["id"], body.get("user_hash"))
+    company = str(survey.get("company", "default"))
+    event = _event(kind, survey, body, company)
+    now = clock.now()
+    write(company, body["user"]["id"], survey["product"], event, int(now.timestamp()),
+          rules.throttle_expires_at(now, policy(), get_settings().retention_days))
+    return {f"{kind}_id": event["pk"].removeprefix("EVT#")}
+
+
+def create_response(body: dict[str, Any], idempotency_key: str | None) -> dict[str, Any]:
+    """Store a score; a retry with the same Idempotency-Key gives back the same response_id."""
+    survey = get_open_survey(body["survey_id"], body["channel"])
+    score = rules.check_score(survey["metric"], body["score"])
+    user = body["user"]
+    check_identity(survey["product"], user["id"], body.get("user_hash"))
+    company = str(survey.get("company", "default"))
+    request_hash = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+    idem_hash = _idempotency_hash(company, user["id"], idempotency_key) if idempotency_key else None
+    now = clock.now()
+    s = get_settings()
+    response_id = uuid.uuid4().hex
+    response = _response_item(response_id, survey, body, score, company, now)
+    idem = None
+    if idem_hash:
+        idem = {"pk": f"IDEM#{idem_hash}", "sk": "IDEM", "response_id": response_id,
+                "request_hash": request_hash,
+                store.TTL: int((now + timedelta(hours=24)).timestamp())}
+    try:
+        store.put_response(
+            response, company=company, user_id=user["id"], product=survey["product"],
+            now=int(now.timestamp()),
+            window_start=int((now - policy().recontact).timestamp()),
+            throttle_expires=rules.throttle_expires_at(now, policy(), s.retention_days),
+            idempotency=idem)
+    except IdempotencyKeyUsedError:
+        return {"response_id": _replayed_response_id(idem_hash or "", request_hash)}
+    return {"response_id": response_id}
+
+
+def _idempotency_hash(company: str, user_id: str, key: str) -> str:
+    if not 1 <= len(key) <= 255:
+        raise InvalidInputError("Idempotency-Key", "must be 1 to 255 characters")
+    return hashlib.sha256(f"{company}\x00{user_id}\x00{key}".encode()).hexdigest()
+
+
+def _replayed_response_id(idem_hash: str, request_hash: str) -> str:
+    seen = store.get_idempotency(idem_hash, clock.now())
+    if not seen:
+        raise ConflictError("a request with this Idempotency-Key is in progress; retry", "Idempotency-Key")
+    if seen.get("request_hash") != request_hash:
+        raise UnprocessableError("Idempotency-Key was used with a different body", "Idempotency-Key")
+    return str(seen["response_id"])
+
+
+def _response_item(response_id: str, survey: dict[str, Any], body: dict[str, Any], score: int,
+                   company: str, now: Any) -> dict[str, Any]:
+    user = body["user"]
+    item: dict[str, Any] = {
+        "pk": f"RESP#{response_id}", "sk": "RESP", "response_id": response_id,
+        "subject": store.subject_key(company, user["id"]),
+        "survey_id": survey["survey_id"], "product": survey["product"], "company": company,
+        "metric": survey["metric"], "score": score, "channel": body["channel"],
+        "locale": body.get("locale") or "en", "contact_ok": bool(body.get("contact_ok", False)),
+        "privacy_notice_version": get_settings().privacy_notice_version,
+        "created_at": clock.iso(now), "user": dict(user),
+        store.TTL: rules.expires_at(now, get_settings().retention_days),
+    }
+    if user.get("email"):
+        item["email_lc"] = user["email"].strip().lower()
+    return item
+
+
+def add_comment(response_id: str, comment: str) -> dict[str, Any]:
+    """The follow-up reason, editable for a while after the score."""
+    now = clock.now()
+    response = store.get_response(response_id, now)
+    if not response:
+        raise NotFoundError("no such response", "response_id")
+    created = clock.parse_iso(response["created_at"])
+    if not rules.is_comment_editable(created, now, get_settings().comment_edit_hours):
+        raise ConflictError("the comment can no longer be changed", "comment")
+    store.set_comment(response_id, comment, int(now.timestamp()))
+    return {"response_id": response_id, "comment": comment}

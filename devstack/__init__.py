@@ -1,0 +1,1 @@
+"""The local stack: moto's server, infra/ provisioned into it, and the Chalice app on top."""

@@ -1,0 +1,47 @@
+"""`make run`: the whole system locally, until Ctrl-C."""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+
+from devstack.stack import Stack
+
+
+def main() -> int:
+    stack = Stack(moto_port=int(os.environ.get("MOTO_PORT", "5000")),
+                  api_port=int(os.environ.get("API_PORT", "8000")))
+    try:
+        stack.start()
+    except OSError as exc:
+        print(f"could not start the local stack: {exc} (set MOTO_PORT / API_PORT to free ports)")
+        stack.stop()
+        return 1
+    path = stack.write_description()
+    print(summary(stack, path), flush=True)
+    done = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: done.set())
+    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    done.wait()
+    print("stopping…", flush=True)
+    stack.stop()
+    return 0
+
+
+def summary(stack: Stack, path: object) -> str:
+    lines = [
+        f"trustloop is running locally (started in {stack.started_in:.1f} s)",
+        f"  API   {stack.api_url}   (try {stack.api_url}/v1/openapi.json)",
+        f"  AWS   {stack.moto_url}   (moto; region {stack.description()['region']})",
+        f"  stack {path}",
+        "  resources: " + ", ".join(sorted(stack.resources)),
+        "  demo surveys: srv_demo_nps (product demo), srv_demo_ces (demo-support), "
+        "srv_demo_csat (demo-checkout)",
+        "Ctrl-C stops it.",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,143 @@
+"""Start the local stack in this process: moto, infra/ provisioned, the Chalice app served."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from devstack.template import Resolver, load_template
+
+ROOT = Path(__file__).resolve().parent.parent
+STACK_NAME = "trustloop-local"
+REGION = "eu-west-1"
+
+
+@dataclass
+class Stack:
+    moto_port: int
+    api_port: int
+    stage: str = "dev"
+    resources: dict[str, dict[str, str]] = field(default_factory=dict)
+    environment: dict[str, str] = field(default_factory=dict)
+    _moto: Any = None
+    _api: Any = None
+    _threads: list[threading.Thread] = field(default_factory=list)
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def moto_url(self) -> str:
+        return f"http://127.0.0.1:{self.moto_port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.api_port}"
+
+    def start(self) -> Stack:
+        started = time.monotonic()
+        _prepare_process_environment(self.moto_port, self.moto_url)
+        self._start_moto()
+        template = load_template()
+        from devstack.provision import Provisioner
+
+        provisioner = Provisioner(self.moto_url, REGION, STACK_NAME)
+        self.resources = provisioner.provision(template)
+        self.environment = _function_environment(template, provisioner.resolver, self.stage)
+        os.environ.update(self.environment)
+        app = self._start_api()
+        _seed_demo()
+        from devstack import events
+
+        self._threads += events.start_pollers(app, template, provisioner.resolver, self._stop)
+        self.started_in = time.monotonic() - started
+        return self
+
+    def _start_moto(self) -> None:
+        from moto.server import ThreadedMotoServer
+
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.moto_port, verbose=False)
+        self._moto.start()
+        # moto runs state machines for real only when asked to (ARCHITECTURE.md).
+        requests.post(f"{self.moto_url}/moto-api/config",
+                      json={"stepfunctions": {"execute_state_machine": True}}, timeout=10)
+
+    def _start_api(self) -> Any:
+        from chalice.cli.factory import CLIFactory
+        from chalice.local import LocalDevServer, create_local_server
+
+        config = CLIFactory(project_dir=str(ROOT)).create_config_obj(chalice_stage_name=self.stage)
+        app = config.chalice_app
+        server: LocalDevServer = create_local_server(app, config, "127.0.0.1", self.api_port)
+        thread = threading.Thread(target=server.serve_forever, name="api", daemon=True)
+        thread.start()
+        self._api = server
+        return app
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._api is not None:
+            self._api.shutdown()
+            self._api.server.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        if self._moto is not None:
+            self._moto.stop()
+
+    def description(self) -> dict[str, Any]:
+        """What .local/stack.json says: endpoints and every resource's name, URL and ARN."""
+        named = {_snake(k): v["Ref"] for k, v in self.resources.items()}
+        return {
+            "api_url": self.api_url,
+            "moto_url": self.moto_url,
+            "region": REGION,
+            "stage": self.stage,
+            **named,
+            "resources": self.resources,
+        }
+
+    def write_description(self, path: Path = ROOT / ".local" / "stack.json") -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.description(), indent=2) + "\n")
+        return path
+
+
+def _prepare_process_environment(moto_port: int, moto_url: str) -> None:
+    """Fake credentials, UTC, and every AWS client (ours, moto's ASL runner) aimed at moto."""
+    os.environ.update({
+        "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SECURITY_TOKEN": "testing", "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION,
+        "AWS_ENDPOINT_URL": moto_url, "MOTO_PORT": str(moto_port), "TZ": "UTC",
+    })
+    time.tzset()
+
+
+def _function_environment(template: dict[str, Any], resolver: Resolver, stage: str) -> dict[str, str]:
+    """The env vars a deployed function gets: the stage's, then infra's Globals (resolved)."""
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text())
+    env = {**config.get("environment_variables", {}),
+           **config["stages"][stage].get("environment_variables", {})}
+    variables = template.get("Globals", {}).get("Function", {}).get("Environment", {}).get("Variables", {})
+    env.update({k: str(resolver.resolve(v)) for k, v in variables.items()})
+    return env
+
+
+def _seed_demo() -> None:
+    from chalicelib.surveys import catalogue
+    from devstack.demo import demo_surveys
+
+    for survey in demo_surveys():
+        survey_id = survey.pop("survey_id")
+        catalogue.create_survey(survey, survey_id=survey_id)
+
+
+def _snake(logical_id: str) -> str:
+    out = "".join("_" + c.lower() if c.isupper() else c for c in logical_id).lstrip("_")
+    return out
