@@ -5,6 +5,7 @@ import os
 import signal
 import sys
 import threading
+from pathlib import Path
 
 from devstack.stack import Stack
 
@@ -18,7 +19,7 @@ def main() -> int:
         print(f"could not start the local stack: {exc} (set MOTO_PORT / API_PORT to free ports)")
         stack.stop()
         return 1
-    path = stack.write_description()
+    path = stack.write_description(Path(os.environ["STACK_FILE"]) if os.environ.get("STACK_FILE") else None)
     print(summary(stack, path), flush=True)
     done = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: done.set())

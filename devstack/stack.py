@@ -102,7 +102,9 @@ class Stack:
             "resources": self.resources,
         }
 
-    def write_description(self, path: Path = ROOT / ".local" / "stack.json") -> Path:
+    def write_description(self, path: Path | None = None) -> Path:
+        """Written last, once everything answers: its presence means the stack is up."""
+        path = path or ROOT / ".local" / "stack.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(self.description(), indent=2) + "\n")
         return path

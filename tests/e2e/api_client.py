@@ -1,0 +1,36 @@
+"""A small HTTP client for end-to-end tests against the `make run` stack."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+
+@dataclass
+class ApiClient:
+    base_url: str
+    origin: str | None = None
+
+    def _headers(self, extra: dict[str, str] | None) -> dict[str, str]:
+        headers = {"Origin": self.origin} if self.origin else {}
+        return {**headers, **(extra or {})}
+
+    def get(self, path: str, **params: Any) -> requests.Response:
+        return requests.get(self.base_url + path, params=params, headers=self._headers(None), timeout=30)
+
+    def send(self, method: str, path: str, body: Any = None,
+             headers: dict[str, str] | None = None) -> requests.Response:
+        data = None if body is None else json.dumps(body)
+        hdrs = self._headers({"Content-Type": "application/json", **(headers or {})})
+        return requests.request(method, self.base_url + path, data=data, headers=hdrs, timeout=30)
+
+    def post(self, path: str, body: Any, headers: dict[str, str] | None = None) -> requests.Response:
+        return self.send("POST", path, body, headers)
+
+    def patch(self, path: str, body: Any) -> requests.Response:
+        return self.send("PATCH", path, body)
+
+    def delete(self, path: str) -> requests.Response:
+        return self.send("DELETE", path)
