@@ -146,6 +146,9 @@ def _bucket(p: Provisioner, logical_id: str, props: dict[str, Any]) -> dict[str,
     s3.create_bucket(**args)
     if props.get("VersioningConfiguration", {}).get("Status") == "Enabled":
         s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    if props.get("NotificationConfiguration"):
+        s3.put_bucket_notification_configuration(
+            Bucket=name, NotificationConfiguration=_notification_config(props["NotificationConfiguration"]))
     return {"Ref": name, "Arn": f"arn:aws:s3:::{name}", "DomainName": f"{name}.s3.amazonaws.com"}
 
 
@@ -186,3 +189,64 @@ def _parameter(p: Provisioner, logical_id: str, props: dict[str, Any]) -> dict[s
     name = props.get("Name") or f"/{p.stack_name}/{logical_id}"
     p.client("ssm").put_parameter(Name=name, Value=str(props["Value"]), Type=props.get("Type", "String"))
     return {"Ref": name, "Type": props.get("Type", "String"), "Value": str(props["Value"])}
+
+
+def _notification_config(cfn: dict[str, Any]) -> dict[str, Any]:
+    """CloudFormation's bucket notification shape in the S3 API's (queues; moto delivers them)."""
+    def rules(entry: dict[str, Any]) -> dict[str, Any]:
+        found = entry.get("Filter", {}).get("S3Key", {}).get("Rules", [])
+        return {"Filter": {"Key": {"FilterRules": found}}} if found else {}
+
+    return {"QueueConfigurations": [
+        {"QueueArn": q["Queue"], "Events": [q["Event"]], **rules(q)}
+        for q in cfn.get("QueueConfigurations", [])
+    ]}
+
+
+@creates("AWS::Serverless::StateMachine")
+def _state_machine(p: Provisioner, logical_id: str, props: dict[str, Any]) -> dict[str, str]:
+    """Through the Step Functions API (moto runs only those), substitutions resolved here."""
+    definition = (p.infra_dir.parent / props["DefinitionUri"]).read_text()
+    for name, value in (props.get("DefinitionSubstitutions") or {}).items():
+        definition = definition.replace("${" + name + "}", str(value))
+    name = props.get("Name") or p.name_for(logical_id)
+    arn = p.client("stepfunctions").create_state_machine(
+        name=name, definition=definition, type=props.get("Type", "STANDARD"),
+        roleArn=f"arn:aws:iam::{ACCOUNT}:role/{name}-role")["stateMachineArn"]
+    return {"Ref": arn, "Arn": arn, "Name": name}
+
+
+@creates("AWS::SES::EmailIdentity")
+def _email_identity(p: Provisioner, logical_id: str, props: dict[str, Any]) -> dict[str, str]:
+    """moto's SES sends only from a verified identity, as SES in sandbox does."""
+    identity = props["EmailIdentity"]
+    ses = p.client("ses")
+    if "@" in identity:
+        ses.verify_email_identity(EmailAddress=identity)
+    else:
+        ses.verify_domain_identity(Domain=identity)
+    return {"Ref": identity}
+
+
+@creates("AWS::SES::ReceiptRuleSet")
+def _receipt_rule_set(p: Provisioner, logical_id: str, props: dict[str, Any]) -> dict[str, str]:
+    name = props.get("RuleSetName") or p.name_for(logical_id)
+    p.client("ses").create_receipt_rule_set(RuleSetName=name)
+    return {"Ref": name}
+
+
+@creates("AWS::SES::ReceiptRule")
+def _receipt_rule(p: Provisioner, logical_id: str, props: dict[str, Any]) -> dict[str, str]:
+    """Recorded in moto for completeness; locally mail arrives by dropping raw MIME in the bucket."""
+    p.client("ses").create_receipt_rule(RuleSetName=props["RuleSetName"], Rule=props["Rule"])
+    return {"Ref": props["Rule"]["Name"]}
+
+
+@creates("AWS::CloudWatch::Alarm")
+def _alarm(p: Provisioner, logical_id: str, props: dict[str, Any]) -> dict[str, str]:
+    name = props.get("AlarmName") or p.name_for(logical_id)
+    keys = ("AlarmDescription", "Namespace", "MetricName", "Dimensions", "Statistic", "Period",
+            "EvaluationPeriods", "Threshold", "ComparisonOperator", "TreatMissingData", "AlarmActions")
+    args = {k: props[k] for k in keys if k in props}
+    p.client("cloudwatch").put_metric_alarm(AlarmName=name, **args)
+    return {"Ref": name, "Arn": f"arn:aws:cloudwatch:{p.region}:{ACCOUNT}:alarm:{name}"}

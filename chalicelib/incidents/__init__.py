@@ -1,0 +1,1 @@
+"""Privacy incidents: intake, workflow tasks, severity, notifications, reports."""
