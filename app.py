@@ -1,9 +1,11 @@
 """trustloop's Chalice app: registers each domain's routes and event handlers; no logic."""
 from __future__ import annotations
 
-from chalice import Chalice, ConvertToMiddleware
+from chalice import Chalice, ConvertToMiddleware, Rate
 
 from chalicelib import cors, openapi
+from chalicelib.incidents import handlers as incident_handlers
+from chalicelib.incidents import routes as incident_routes
 from chalicelib.obs import logger, metrics
 from chalicelib.surveys import routes as survey_routes
 
@@ -15,5 +17,29 @@ app.register_middleware(cors.add_cors_headers, "http")
 
 app.register_blueprint(survey_routes.public)
 app.register_blueprint(survey_routes.admin)
+app.register_blueprint(incident_routes.public)
+app.register_blueprint(incident_routes.admin)
 app.register_blueprint(cors.preflight)
 app.register_blueprint(openapi.routes)
+
+
+# Incidents: infra/incidents.yaml replaces each placeholder ARN with its queue's (and sets
+# ReportBatchItemFailures); a queue name would give chalice a Fn::Sub the merge cannot replace.
+@app.on_sqs_message(queue_arn=incident_handlers.wired_in_infra("AlertsQueue"), batch_size=10)
+def handle_alerts(event):  # type: ignore[no-untyped-def]
+    return incident_handlers.handle_alerts(event.to_dict(), event.context)
+
+
+@app.on_sqs_message(queue_arn=incident_handlers.wired_in_infra("IncidentTasksQueue"), batch_size=1)
+def handle_incident_tasks(event):  # type: ignore[no-untyped-def]
+    return incident_handlers.handle_tasks(event.to_dict(), event.context)
+
+
+@app.on_sqs_message(queue_arn=incident_handlers.wired_in_infra("InboundMailQueue"), batch_size=5)
+def handle_inbound_mail(event):  # type: ignore[no-untyped-def]
+    return incident_handlers.handle_inbound_mail(event.to_dict(), event.context)
+
+
+@app.schedule(Rate(15, unit=Rate.MINUTES))
+def check_incident_deadlines(event):  # type: ignore[no-untyped-def]
+    return incident_handlers.check_deadlines()

@@ -2,11 +2,49 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 # Art. 5(1)(e) and the privacy notice: personal data lives at most 3 years from collection.
 MAX_RETENTION_DAYS = 3 * 365
+
+
+@dataclass(frozen=True)
+class IncidentSettings:
+    """Privacy incidents (infra/incidents.yaml); lead_authority empty = one authority per country."""
+
+    table: str = ""
+    alerts_queue_url: str = ""
+    tasks_queue_url: str = ""
+    workflow_arn: str = ""
+    reports_bucket: str = ""
+    inbound_mail_bucket: str = ""
+    inbound_mail_prefix: str = "inbound/"
+    sender: str = ""
+    crisis_topic_arn: str = ""
+    security_ops_topic_arn: str = ""
+    lead_authority: str = ""
+    eu_establishment: bool = True
+    max_mail_bytes: int = 10 * 1024 * 1024
+
+
+def _incident_settings() -> IncidentSettings:
+    env = os.environ.get
+    return IncidentSettings(
+        table=env("INCIDENTS_TABLE", ""),
+        alerts_queue_url=env("ALERTS_QUEUE_URL", ""),
+        tasks_queue_url=env("INCIDENT_TASKS_QUEUE_URL", ""),
+        workflow_arn=env("INCIDENT_WORKFLOW_ARN", ""),
+        reports_bucket=env("INCIDENT_REPORTS_BUCKET", ""),
+        inbound_mail_bucket=env("INBOUND_MAIL_BUCKET", ""),
+        inbound_mail_prefix=env("INBOUND_MAIL_PREFIX", "inbound/"),
+        sender=env("INCIDENTS_SENDER", ""),
+        crisis_topic_arn=env("CRISIS_TOPIC_ARN", ""),
+        security_ops_topic_arn=env("SECURITY_OPS_TOPIC_ARN", ""),
+        lead_authority=env("INCIDENTS_LEAD_AUTHORITY", "").upper(),
+        eu_establishment=env("INCIDENTS_EU_ESTABLISHMENT", "true").lower() != "false",
+        max_mail_bytes=_int("INCIDENTS_MAX_MAIL_BYTES", 10 * 1024 * 1024),
+    )
 
 
 @dataclass(frozen=True)
@@ -27,6 +65,7 @@ class Settings:
     privacy_notice_version: str
     cors_origins: tuple[str, ...]
     max_body_bytes: int
+    incidents: IncidentSettings = field(default_factory=lambda: IncidentSettings())
 
 
 def _int(name: str, default: int) -> int:
@@ -69,6 +108,7 @@ def get_settings() -> Settings:
         privacy_notice_version=os.environ.get("PRIVACY_NOTICE_VERSION", "unversioned"),
         cors_origins=_cors_origins(stage),
         max_body_bytes=_int("MAX_BODY_BYTES", 16 * 1024),
+        incidents=_incident_settings(),
     )
 
 

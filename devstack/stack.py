@@ -99,6 +99,8 @@ class Stack:
             "region": REGION,
             "stage": self.stage,
             **named,
+            **({"inbound_mail_prefix": self.environment["INBOUND_MAIL_PREFIX"]}
+               if "INBOUND_MAIL_PREFIX" in self.environment else {}),
             "resources": self.resources,
         }
 
@@ -138,6 +140,9 @@ def _seed_demo() -> None:
     for survey in demo_surveys():
         survey_id = survey.pop("survey_id")
         catalogue.create_survey(survey, survey_id=survey_id)
+    from devstack.demo_incidents import seed_roster
+
+    seed_roster()
 
 
 def _snake(logical_id: str) -> str:

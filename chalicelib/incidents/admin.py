@@ -1,0 +1,177 @@
+"""Administrators' use cases: each records a step and, at a waiting step, lets the workflow go on."""
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib import aws, clock
+from chalicelib.errors import ConflictError, InvalidInputError
+from chalicelib.incidents import rules, service, store, tasks
+from chalicelib.incidents.store import StepConflictError
+
+# Steps after scoring where the facts may still change (reassessment, kept in the timeline).
+REASSESSABLE = ("scored", "crisis", "obligations", "actions")
+NOTIFIABLE = ("scored", "crisis", "obligations", "actions", "review")
+ACTIONABLE = ("assessment", "scored", "crisis", "obligations", "actions")
+
+
+def list_incidents(status: str | None) -> list[dict[str, Any]]:
+    now = clock.now()
+    statuses = [status] if status else ["open", "closed"]
+    found = [i for s in statuses for i in store.query_incidents(s, now)]
+    return [{k: i.get(k) for k in ("incident_id", "status", "step", "created_at", "summary", "product")}
+            | {"level": (i.get("verdict") or {}).get("severity", {}).get("level"),
+               "next_due_at": _next_due(i)} for i in found]
+
+
+def _next_due(incident: dict[str, Any]) -> str | None:
+    due = [o["due_at"] for o in (incident.get("obligations") or {}).values() if o["status"] == "open"]
+    return min(due) if due else None
+
+
+def get_detail(incident_id: str) -> dict[str, Any]:
+    """State, current step, deadlines, timeline and the alert (with its e-mail source)."""
+    now = clock.now()
+    incident = store.get_incident(incident_id, now)
+    incident.pop("tokens", None)
+    for obligation in (incident.get("obligations") or {}).values():
+        obligation.pop("token", None)
+        obligation["overdue"] = obligation["status"] == "open" and rules.parse(obligation["due_at"]) < now
+    alert = store.get_alert(incident["alert_id"], now) or {}
+    incident["alert"] = {k: alert.get(k) for k in ("alert_id", "source", "reporter", "summary", "description",
+                                                    "verdicts", "flags", "attachments", "duplicates",
+                                                    "received_at") if alert.get(k) is not None}
+    incident["deadlines"] = sorted(({"key": o["key"], "due_at": o["due_at"], "status": o["status"],
+                                     "overdue": o["overdue"]} for o in incident.get("obligations", {}).values()),
+                                   key=lambda d: d["due_at"])
+    return incident
+
+
+def record_assessment(incident_id: str, facts: dict[str, Any], actor: str) -> dict[str, Any]:
+    """Store the facts, return the verdict; at the assessment step, the workflow scores it."""
+    now = clock.now()
+    if clock.parse_iso(facts["aware_at"]) > now:
+        raise InvalidInputError("aware_at", "is in the future")
+    incident = store.get_incident(incident_id, now)
+    verdict = tasks.assess(facts)
+    step = incident["step"]
+    if step not in ("assessment", *REASSESSABLE):
+        raise StepConflictError(f"incident {incident_id} is at step {step}: no assessment now", "incident_id")
+    first = step == "assessment"
+    sets: dict[str, Any] = {"assessment": facts, "verdict": verdict.as_dict()}
+    if first:
+        sets["step"] = "scoring"
+    else:
+        sets["obligations"] = tasks.merge_obligations(incident.get("obligations") or {}, verdict.obligations)
+    name = "assessment_recorded" if first else "reassessment_recorded"
+    store.update_incident(incident_id, sets, [tasks.event(name, now, actor, level=verdict.level,
+                                                          risk=verdict.risk)], steps=(step,))
+    if first:
+        _resume(incident_id, incident, "assessment", {"recorded": True}, revert_to="assessment")
+    return {"incident_id": incident_id, **verdict.as_dict()}
+
+
+def _resume(incident_id: str, incident: dict[str, Any], name: str, output: dict[str, Any],
+            revert_to: str | None = None) -> None:
+    token = (incident.get("tokens") or {}).get(name)
+    try:
+        service.complete_task(token, output)
+    except Exception:
+        if revert_to:
+            store.update_incident(incident_id, {"step": revert_to})
+        raise
+
+
+def record_actions(incident_id: str, body: dict[str, Any], actor: str) -> dict[str, Any]:
+    now = clock.now()
+    incident = store.get_incident(incident_id, now)
+    complete = bool(body.get("complete"))
+    if complete and incident["step"] != "actions":
+        raise StepConflictError(f"incident {incident_id} is at step {incident['step']}: mitigation can be "
+                                "completed only at step actions", "complete")
+    if incident["step"] not in ACTIONABLE:
+        raise StepConflictError(f"incident {incident_id} is at step {incident['step']}: no actions now",
+                                "incident_id")
+    added = [{**a, "recorded_at": clock.iso(now), "recorded_by": actor} for a in body.get("actions") or []]
+    actions = [*(incident.get("actions") or []), *added]
+    sets: dict[str, Any] = {"actions": actions}
+    if complete:
+        sets["step"] = "actions_done"
+    events = [tasks.event("action_recorded", now, actor, description=a["description"][:200]) for a in added]
+    if complete:
+        events.append(tasks.event("mitigation_completed", now, actor))
+    store.update_incident(incident_id, sets, events, steps=(incident["step"],))
+    if complete:
+        _resume(incident_id, incident, "actions", {"actions": len(actions)}, revert_to="actions")
+    return {"incident_id": incident_id, "actions": actions, "step": sets.get("step", incident["step"])}
+
+
+def record_notification(incident_id: str, body: dict[str, Any], actor: str) -> dict[str, Any]:
+    """A notice sent (Art. 33/34): the initial phase meets the obligation; late ones give reasons."""
+    now = clock.now()
+    sent_at = clock.parse_iso(body["sent_at"])
+    if sent_at > now:
+        raise InvalidInputError("sent_at", "is in the future")
+    incident = store.get_incident(incident_id, now)
+    if incident["step"] not in NOTIFIABLE:
+        raise StepConflictError(f"incident {incident_id} is at step {incident['step']}: no obligations yet",
+                                "incident_id")
+    key = rules.obligation_key(body["kind"], body.get("country") if body["kind"] == "authority" else None)
+    obligation = (incident.get("obligations") or {}).get(key)
+    if obligation is None:
+        field = "country" if body["kind"] == "authority" else "kind"
+        raise ConflictError(f"incident {incident_id} has no {key} obligation", field)
+    phase = body.get("phase", "initial")
+    if phase == "initial" and obligation["status"] == "met":
+        raise ConflictError(f"the {key} obligation is met already: send phase follow_up", "phase")
+    if phase == "follow_up" and obligation["status"] != "met":
+        raise InvalidInputError("phase", "the initial notification comes first (Art. 33(4))")
+    try:
+        on_time = rules.check_notification(obligation, sent_at, body.get("late_reason"))
+    except ValueError:
+        raise InvalidInputError("late_reason", f"required: sent after the deadline {obligation['due_at']} "
+                                "(Art. 33(1))") from None
+    entry = {**{k: body[k] for k in ("reference", "late_reason", "content") if body.get(k)},
+             "phase": phase, "sent_at": clock.iso(sent_at), "on_time": on_time, "recorded_by": actor}
+    notes = [*(obligation.get("notifications") or []), entry]
+    sets: dict[str, Any] = {f"obligations.{key}.notifications": notes}
+    if phase == "initial":
+        sets[f"obligations.{key}.status"] = "met"
+    store.update_incident(incident_id, sets, [tasks.event("notification_recorded", now, actor, obligation=key,
+                                                          phase=phase, on_time=on_time)],
+                          steps=(incident["step"],))
+    token = obligation.get("token")
+    if phase == "initial" and token:
+        service.complete_task(token, {"key": key})
+    return {"incident_id": incident_id, "obligation": key, "status": "met", "on_time": on_time,
+            "phase": phase}
+
+
+def record_review(incident_id: str, body: dict[str, Any], actor: str) -> dict[str, Any]:
+    now = clock.now()
+    incident = store.get_incident(incident_id, now)
+    if incident["step"] != "review":
+        raise StepConflictError(f"incident {incident_id} is at step {incident['step']}: the review meeting "
+                                "comes after the mitigating actions", "incident_id")
+    store.update_incident(incident_id, {"review": body, "step": "closing"},
+                          [tasks.event("review_held", now, actor, attendees=len(body["attendees"]))],
+                          steps=("review",))
+    _resume(incident_id, incident, "review", {"reviewed": True}, revert_to="review")
+    return {"incident_id": incident_id, "step": "closing"}
+
+
+def set_coordinator(incident_id: str, body: dict[str, Any], actor: str) -> dict[str, Any]:
+    now = clock.now()
+    incident = store.get_incident(incident_id, now)
+    if incident["status"] == "closed" or incident["step"] == "registered":
+        raise StepConflictError(f"incident {incident_id} is at step {incident['step']}: no coordinator change",
+                                "incident_id")
+    person = {"name": body["name"], "email": body["email"]}
+    room = incident.get("room") or {}
+    if room.get("topic_arn") and body["email"] not in room.get("members", []):
+        aws.client("sns").subscribe(TopicArn=room["topic_arn"], Protocol="email", Endpoint=body["email"])
+        room = {**room, "members": sorted({*room.get("members", []), body["email"]})}
+    store.update_incident(incident_id, {"coordinator": person, "room": room},
+                          [tasks.event("coordinator_changed", now, actor, coordinator=person["name"])],
+                          steps=(incident["step"],))
+    service.publish(room.get("topic_arn"), f"{incident_id}: coordinator", f"{person['name']} now coordinates.")
+    return {"incident_id": incident_id, "coordinator": person}

@@ -1,0 +1,60 @@
+"""Event entry points: SQS batches (partial failures reported) and the deadline schedule."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+
+from chalicelib import clock
+from chalicelib.incidents import service, tasks
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+# ReportBatchItemFailures is set on each event source in infra/incidents.yaml: without it a
+# failed record would count as success and be lost. A processor per batch: it holds the batch's
+# records, and the local runner calls handlers from several threads.
+
+
+def wired_in_infra(logical_id: str) -> str:
+    """A placeholder queue ARN for chalice; infra/ overrides it with the real queue's Arn."""
+    return f"arn:aws:sqs:eu-west-1:000000000000:{logical_id}"
+
+
+def _start(record: SQSRecord) -> None:
+    service.start_workflow(record.json_body["alert_id"])
+
+
+def _task(record: SQSRecord) -> None:
+    tasks.run(record.json_body)
+
+
+def _mail(record: SQSRecord) -> None:
+    service.receive_mail_event(record.json_body)
+
+
+def _batch(event: dict[str, Any], context: Any, handler: Any) -> dict[str, Any]:
+    result: dict[str, Any] = process_partial_response(event=event, record_handler=handler,
+                                                      processor=BatchProcessor(event_type=EventType.SQS),
+                                                      context=context)
+    return result
+
+
+def handle_alerts(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Alerts queue → one Step Functions execution per alert (named by the alert id)."""
+    return _batch(event, context, _start)
+
+
+def handle_tasks(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """The workflow's queue-backed tasks."""
+    return _batch(event, context, _task)
+
+
+def handle_inbound_mail(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """S3 "object created" notifications for raw mail → alerts."""
+    return _batch(event, context, _mail)
+
+
+def check_deadlines() -> int:
+    """Reminders at 48 h and 66 h of 72, escalation when missed (scheduled)."""
+    return tasks.check_deadlines(clock.now())

@@ -1,0 +1,85 @@
+"""Incident routes: the public alert form and the administrators' incident routes."""
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib import http, openapi
+from chalicelib.incidents import admin as use_cases
+from chalicelib.incidents import schemas, service
+
+public = Blueprint(__name__)
+admin = Blueprint(__name__)
+
+_BODY = {"content_types": http.ACCEPTED_CONTENT_TYPES}
+_ADMIN_BODY = {**_BODY, **http.ADMIN}
+
+
+def _actor() -> str:
+    """Who acts: the IAM principal in AWS; locally (no SigV4) just "administrator"."""
+    identity = (admin.current_request.context or {}).get("identity") or {}
+    return str(identity.get("userArn") or identity.get("caller") or "administrator")
+
+
+@public.route("/v1/incidents", methods=["POST"], **_BODY)
+@openapi.spec("Raise an alert about a possible privacy incident", body=schemas.ALERT, status=202)
+@http.errors
+def post_alert() -> Any:
+    body = http.parse_body(public.current_request, schemas.ALERT)
+    return http.json_response(service.submit_alert(body), 202)
+
+
+@admin.route("/v1/admin/incidents", methods=["GET"], **http.ADMIN)
+@openapi.spec("List incidents", query=schemas.LIST_QUERY)
+@http.errors
+def list_incidents() -> Any:
+    params = http.parse_query(admin.current_request, schemas.LIST_QUERY)
+    return http.json_response({"incidents": use_cases.list_incidents(params.get("status"))})
+
+
+@admin.route("/v1/admin/incidents/{incident_id}", methods=["GET"], **http.ADMIN)
+@openapi.spec("An incident: state, step, deadlines, timeline, source")
+@http.errors
+def get_incident(incident_id: str) -> Any:
+    return http.json_response(use_cases.get_detail(incident_id))
+
+
+@admin.route("/v1/admin/incidents/{incident_id}/assessment", methods=["POST"], **_ADMIN_BODY)
+@openapi.spec("Record the assessment (facts); returns severity, risk and obligations", body=schemas.ASSESSMENT)
+@http.errors
+def post_assessment(incident_id: str) -> Any:
+    body = http.parse_body(admin.current_request, schemas.ASSESSMENT)
+    return http.json_response(use_cases.record_assessment(incident_id, body, _actor()))
+
+
+@admin.route("/v1/admin/incidents/{incident_id}/actions", methods=["POST"], **_ADMIN_BODY)
+@openapi.spec("Record mitigating actions; complete=true ends the step", body=schemas.ACTIONS)
+@http.errors
+def post_actions(incident_id: str) -> Any:
+    body = http.parse_body(admin.current_request, schemas.ACTIONS)
+    return http.json_response(use_cases.record_actions(incident_id, body, _actor()))
+
+
+@admin.route("/v1/admin/incidents/{incident_id}/notifications", methods=["POST"], **_ADMIN_BODY)
+@openapi.spec("Record a notification sent (authority, controller, data subjects)", body=schemas.NOTIFICATION)
+@http.errors
+def post_notification(incident_id: str) -> Any:
+    body = http.parse_body(admin.current_request, schemas.NOTIFICATION)
+    return http.json_response(use_cases.record_notification(incident_id, body, _actor()))
+
+
+@admin.route("/v1/admin/incidents/{incident_id}/review", methods=["POST"], **_ADMIN_BODY)
+@openapi.spec("Record the review meeting; the incident closes", body=schemas.REVIEW)
+@http.errors
+def post_review(incident_id: str) -> Any:
+    body = http.parse_body(admin.current_request, schemas.REVIEW)
+    return http.json_response(use_cases.record_review(incident_id, body, _actor()))
+
+
+@admin.route("/v1/admin/incidents/{incident_id}/coordinator", methods=["POST"], **_ADMIN_BODY)
+@openapi.spec("Appoint another coordinator", body=schemas.COORDINATOR)
+@http.errors
+def post_coordinator(incident_id: str) -> Any:
+    body = http.parse_body(admin.current_request, schemas.COORDINATOR)
+    return http.json_response(use_cases.set_coordinator(incident_id, body, _actor()))

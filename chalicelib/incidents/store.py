@@ -1,0 +1,236 @@
+"""Incident storage: the only module of this domain that talks to DynamoDB and S3.
+
+Keys (IncidentsTable):
+  ALERT#<alert_id>   / ALERT         an alert (form or e-mail); `email_lc` (reporter, lowercased)
+                                     indexes it in `by_email` for rights requests
+  INC#<incident_id>  / INC           an incident: step, tokens, assessment, obligations, timeline;
+                                     `list_status` (open|closed) indexes it in `by_status`
+  COUNTER            / INC#<year>    the atomic counter behind INC-<year>-NNNNNN
+  ROSTER             / <role>#<from>  on-call roster: role coordinator | legal | dpm#<CC> | crisis
+E-mail alert ids are derived from the Message-ID, so the conditional put of ALERT# makes the
+same message one alert. Every item with personal data carries `expires_at`; reads ignore expired.
+S3: inbound raw mail at <INBOUND_MAIL_PREFIX><ses-message-id> (SES writes it), attachments at
+attachments/<alert_id>/<n>-<filename>; reports at reports/<year>/<incident_id>/report.{json,md}.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+from boto3.dynamodb.conditions import Key
+from botocore.exceptions import ClientError
+
+from chalicelib import aws
+from chalicelib.config import get_settings
+from chalicelib.errors import ConflictError, NotFoundError
+from chalicelib.surveys.store import _dynamo as dynamo  # noqa: PLC2701 (one Decimal mapping)
+from chalicelib.surveys.store import is_live, plain
+
+TTL = "expires_at"
+EMAIL_INDEX = "by_email"
+STATUS_INDEX = "by_status"
+
+
+class StepConflictError(ConflictError):
+    code = "wrong_step"
+
+
+def _settings() -> Any:
+    return get_settings().incidents
+
+
+def _table() -> Any:
+    return aws.table(_settings().table)
+
+
+def expiry(now: datetime) -> int:
+    """Personal data lives at most the retention period from collection (Art. 5(1)(e))."""
+    return int((now + timedelta(days=get_settings().retention_days)).timestamp())
+
+
+# --- alerts --------------------------------------------------------------------------------
+
+def put_alert(alert: dict[str, Any]) -> bool:
+    """Store a new alert; False when this alert id exists already (same Message-ID)."""
+    item = {"pk": f"ALERT#{alert['alert_id']}", "sk": "ALERT", **alert}
+    try:
+        _table().put_item(Item=dynamo(item), ConditionExpression="attribute_not_exists(pk)")
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def get_alert(alert_id: str, now: datetime) -> dict[str, Any] | None:
+    item = _table().get_item(Key={"pk": f"ALERT#{alert_id}", "sk": "ALERT"}, ConsistentRead=True).get("Item")
+    return _strip(item) if is_live(item, now) else None
+
+
+def add_duplicate(alert_id: str, source: dict[str, Any]) -> None:
+    """Remember where a duplicate of the alert was seen (one alert, every copy kept)."""
+    _table().update_item(
+        Key={"pk": f"ALERT#{alert_id}", "sk": "ALERT"},
+        UpdateExpression="SET duplicates = list_append(if_not_exists(duplicates, :empty), :one)",
+        ExpressionAttributeValues={":empty": [], ":one": [dynamo(source)]})
+
+
+def query_alert_keys_by_email(email: str) -> list[str]:
+    """Keys (pk) of every alert a reporter raised: for data-subject rights."""
+    page = _table().query(IndexName=EMAIL_INDEX, KeyConditionExpression=Key("email_lc").eq(email.lower()))
+    return [i["pk"] for i in page.get("Items", [])]
+
+
+# --- incidents -----------------------------------------------------------------------------
+
+def next_incident_number(year: int) -> int:
+    out = _table().update_item(Key={"pk": "COUNTER", "sk": f"INC#{year}"}, UpdateExpression="ADD n :one",
+                               ExpressionAttributeValues={":one": 1}, ReturnValues="UPDATED_NEW")
+    return int(out["Attributes"]["n"])
+
+
+def create_incident(incident: dict[str, Any]) -> str:
+    """Write the incident and link the alert to it, at most once per alert; returns the id."""
+    item = {"pk": f"INC#{incident['incident_id']}", "sk": "INC", **incident}
+    name = get_settings().incidents.table
+    try:
+        aws.dynamodb_client().transact_write_items(TransactItems=[
+            {"Put": {"TableName": name, "Item": dynamo(item), "ConditionExpression": "attribute_not_exists(pk)"}},
+            {"Update": {"TableName": name, "Key": {"pk": f"ALERT#{incident['alert_id']}", "sk": "ALERT"},
+                        "UpdateExpression": "SET incident_id = :id",
+                        "ConditionExpression": "attribute_exists(pk) AND attribute_not_exists(incident_id)",
+                        "ExpressionAttributeValues": {":id": incident["incident_id"]}}},
+        ])
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] != "TransactionCanceledException":
+            raise
+        alert = _table().get_item(Key={"pk": f"ALERT#{incident['alert_id']}", "sk": "ALERT"},
+                                  ConsistentRead=True).get("Item") or {}
+        if not alert.get("incident_id"):
+            raise
+        return str(alert["incident_id"])
+    return str(incident["incident_id"])
+
+
+def get_incident(incident_id: str, now: datetime) -> dict[str, Any]:
+    item = _table().get_item(Key={"pk": f"INC#{incident_id}", "sk": "INC"}, ConsistentRead=True).get("Item")
+    if not is_live(item, now):
+        raise NotFoundError(f"no incident {incident_id}", "incident_id")
+    return _strip(item)
+
+
+def update_incident(incident_id: str, sets: dict[str, Any], events: list[dict[str, Any]] | None = None,
+                    steps: tuple[str, ...] | None = None, removes: tuple[str, ...] = ()) -> None:
+    """SET top-level or `a.b` paths and append timeline events, only at one of `steps` if given."""
+    names: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    clauses: list[str] = []
+    for i, (path, value) in enumerate(sets.items()):
+        parts = path.split(".")
+        for j, part in enumerate(parts):
+            names[f"#p{i}_{j}"] = part
+        values[f":v{i}"] = dynamo(value)
+        clauses.append(".".join(f"#p{i}_{j}" for j in range(len(parts))) + f" = :v{i}")
+    if events:
+        names["#tl"] = "timeline"
+        values[":events"], values[":empty"] = dynamo(events), []
+        clauses.append("#tl = list_append(if_not_exists(#tl, :empty), :events)")
+    expression = "SET " + ", ".join(clauses)
+    if removes:
+        for i, path in enumerate(removes):
+            parts = path.split(".")
+            for j, part in enumerate(parts):
+                names[f"#r{i}_{j}"] = part
+        expression += " REMOVE " + ", ".join(
+            ".".join(f"#r{i}_{j}" for j in range(len(p.split(".")))) for i, p in enumerate(removes))
+    condition = "attribute_exists(pk)"
+    if steps:
+        names["#step"] = "step"
+        keys = []
+        for i, step in enumerate(steps):
+            values[f":s{i}"] = step
+            keys.append(f":s{i}")
+        condition += f" AND #step IN ({', '.join(keys)})"
+    try:
+        _table().update_item(Key={"pk": f"INC#{incident_id}", "sk": "INC"}, UpdateExpression=expression,
+                             ConditionExpression=condition, ExpressionAttributeNames=names,
+                             ExpressionAttributeValues=values)
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            raise StepConflictError(f"incident {incident_id} is not at step {' or '.join(steps or ())}",
+                                    "incident_id") from None
+        raise
+
+
+def set_obligation_token(incident_id: str, key: str, token: str) -> bool:
+    """Store the Map iteration's token while the obligation is open; False once it is met."""
+    try:
+        _table().update_item(
+            Key={"pk": f"INC#{incident_id}", "sk": "INC"},
+            UpdateExpression="SET #o.#k.#t = :t, #step = :obl",
+            ConditionExpression="#o.#k.#s = :open",
+            ExpressionAttributeNames={"#o": "obligations", "#k": key, "#t": "token", "#s": "status",
+                                      "#step": "step"},
+            ExpressionAttributeValues={":t": token, ":open": "open", ":obl": "obligations"})
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def query_incidents(status: str, now: datetime, limit: int = 100) -> list[dict[str, Any]]:
+    """Incidents with this status, newest first (the ids sort by year and number)."""
+    page = _table().query(IndexName=STATUS_INDEX, KeyConditionExpression=Key("list_status").eq(status),
+                          ScanIndexForward=False, Limit=limit)
+    return [_strip(i) for i in page.get("Items", []) if is_live(i, now)]
+
+
+# --- roster ----------------------------------------------------------------------------------
+
+def put_roster_entry(role: str, starts_at: str, person: dict[str, Any], now: datetime) -> None:
+    item = {"pk": "ROSTER", "sk": f"{role}#{starts_at}", "role": role, "starts_at": starts_at,
+            **person, TTL: expiry(now)}
+    _table().put_item(Item=dynamo(item))
+
+
+def query_roster(role: str, now: datetime) -> list[dict[str, Any]]:
+    """Entries of one role (coordinator, legal, dpm#NO, crisis), oldest shift first."""
+    page = _table().query(KeyConditionExpression=Key("pk").eq("ROSTER") & Key("sk").begins_with(f"{role}#"))
+    return [_strip(i) for i in page.get("Items", []) if is_live(i, now)]
+
+
+# --- S3 --------------------------------------------------------------------------------------
+
+def read_object(bucket: str, key: str, limit: int) -> tuple[bytes, int]:
+    """Up to `limit` bytes of an object, and its full size."""
+    s3 = aws.client("s3")
+    size = int(s3.head_object(Bucket=bucket, Key=key)["ContentLength"])
+    if size > limit:
+        return b"", size
+    return s3.get_object(Bucket=bucket, Key=key)["Body"].read(), size
+
+
+def put_object(bucket: str, key: str, body: bytes, content_type: str) -> dict[str, str]:
+    out = aws.client("s3").put_object(Bucket=bucket, Key=key, Body=body, ContentType=content_type,
+                                      ServerSideEncryption="AES256")
+    return {"bucket": bucket, "key": key, "version_id": out.get("VersionId") or ""}
+
+
+def put_report(year: int, incident_id: str, report: dict[str, Any], markdown: str) -> dict[str, Any]:
+    """reports/<year>/<incident_id>/report.json (+ .md): browsable by year in the console."""
+    bucket = _settings().reports_bucket
+    base = f"reports/{year}/{incident_id}/report"
+    body = json.dumps(report, indent=2, ensure_ascii=False, default=str).encode()
+    as_json = put_object(bucket, f"{base}.json", body, "application/json")
+    as_md = put_object(bucket, f"{base}.md", markdown.encode(), "text/markdown; charset=utf-8")
+    return {"bucket": bucket, "json_key": as_json["key"], "markdown_key": as_md["key"],
+            "version_id": as_json["version_id"]}
+
+
+def _strip(item: dict[str, Any] | None) -> dict[str, Any]:
+    out = plain(item or {})
+    for key in ("pk", "sk", "list_status", TTL):
+        out.pop(key, None)
+    return out

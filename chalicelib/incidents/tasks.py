@@ -1,0 +1,197 @@
+"""The workflow's queue-backed tasks: automatic ones answer the token, Wait* ones store it."""
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from chalicelib import aws, clock
+from chalicelib.config import get_settings
+from chalicelib.incidents import report, rules, service, store
+from chalicelib.obs import logger
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+
+def run(message: dict[str, Any]) -> None:
+    """Run one task message; an automatic task's error becomes SendTaskFailure (the ASL retries)."""
+    task, token = message["task"], message["token"]
+    if task in WAITS:
+        WAITS[task](message, token)
+        return
+    try:
+        output = AUTOMATIC[task](message, clock.now())
+    except Exception as exc:
+        logger.exception("task failed", extra={"task": task, "alert_id": message.get("alert_id")})
+        aws.client("stepfunctions").send_task_failure(taskToken=token, error="TaskFailed",
+                                                      cause=type(exc).__name__)
+        return
+    aws.client("stepfunctions").send_task_success(taskToken=token, output=json.dumps(output, default=str))
+
+
+def event(name: str, now: datetime, actor: str = "workflow", **detail: Any) -> dict[str, Any]:
+    """One timeline entry: what happened, when, by whom."""
+    return {"at": clock.iso(now), "event": name, "actor": actor, **({"detail": detail} if detail else {})}
+
+
+def register(message: dict[str, Any], now: datetime) -> dict[str, Any]:
+    alert = store.get_alert(message["alert_id"], now)
+    if alert is None:
+        raise LookupError("alert not found")
+    if alert.get("incident_id"):
+        return {"incident_id": alert["incident_id"]}
+    number = store.next_incident_number(now.year)
+    incident_id = f"INC-{now.year}-{number:06d}"
+    alert_event = event("alert_received", rules.parse(alert["received_at"]),
+                        actor=f"reporter ({alert['source']['channel']})", flags=alert.get("flags", []))
+    incident = {
+        "incident_id": incident_id, "alert_id": alert["alert_id"], "status": "open", "list_status": "open",
+        "step": "registered", "created_at": clock.iso(now), "product": alert.get("product"),
+        "summary": alert.get("summary"), "source": alert.get("source"), "flags": alert.get("flags", []),
+        "obligations": {}, "tokens": {}, "actions": [],
+        "timeline": [alert_event, event("incident_registered", now)], store.TTL: store.expiry(now),
+    }
+    incident_id = store.create_incident({k: v for k, v in incident.items() if v is not None})
+    service.publish(get_settings().incidents.security_ops_topic_arn, f"New incident {incident_id}",
+                    f"Incident {incident_id} registered from alert {alert['alert_id']}.")
+    return {"incident_id": incident_id}
+
+
+def current_coordinator(now: datetime) -> dict[str, Any] | None:
+    """The on-call coordinator: the latest shift that has started."""
+    started = [e for e in store.query_roster("coordinator", now) if rules.parse(e["starts_at"]) <= now]
+    return started[-1] if started else None
+
+
+def appoint(message: dict[str, Any], now: datetime) -> dict[str, Any]:
+    incident_id = message["incident_id"]
+    coordinator = current_coordinator(now) or {"name": "security operations on duty",
+                                               "email": get_settings().incidents.sender}
+    team = store.query_roster("legal", now) + store.query_roster("dpm#GROUP", now)
+    room = open_room(incident_id, [coordinator, *team])
+    person = {"name": coordinator["name"], "email": coordinator["email"]}
+    store.update_incident(incident_id, {"coordinator": person, "room": room, "step": "appointed"},
+                          [event("coordinator_appointed", now, coordinator=person["name"]),
+                           event("room_opened", now, members=len(room["members"]))])
+    service.publish(room["topic_arn"], f"{incident_id}: coordinator appointed",
+                    f"{person['name']} coordinates incident {incident_id}.")
+    return {"coordinator": person["name"], "topic_arn": room["topic_arn"]}
+
+
+def open_room(incident_id: str, people: list[dict[str, Any]]) -> dict[str, Any]:
+    """The incident's room: an SNS topic with only the people needed subscribed."""
+    sns = aws.client("sns")
+    arn = sns.create_topic(Name=f"trustloop-incident-{incident_id}")["TopicArn"]
+    members = sorted({p["email"] for p in people if p.get("email")})
+    for address in members:
+        sns.subscribe(TopicArn=arn, Protocol="email", Endpoint=address)
+    return {"topic_arn": arn, "members": members}
+
+
+def score(message: dict[str, Any], now: datetime) -> dict[str, Any]:
+    incident = store.get_incident(message["incident_id"], now)
+    facts = incident["assessment"]
+    verdict = assess(facts)
+    obligations = merge_obligations(incident.get("obligations") or {}, verdict.obligations)
+    dpms = [p for c in facts["countries"] for p in store.query_roster(f"dpm#{c.upper()}", now)]
+    if dpms and incident.get("room"):
+        for address in sorted({p["email"] for p in dpms} - set(incident["room"]["members"])):
+            aws.client("sns").subscribe(TopicArn=incident["room"]["topic_arn"], Protocol="email",
+                                        Endpoint=address)
+    store.update_incident(incident["incident_id"], {"verdict": verdict.as_dict(), "obligations": obligations,
+                                                    "step": "scored"},
+                          [event("severity_scored", now, level=verdict.level, risk=verdict.risk,
+                                 crisis=verdict.crisis, obligations=sorted(obligations))])
+    service.publish((incident.get("room") or {}).get("topic_arn"), f"{incident['incident_id']}: severity",
+                    f"Severity {verdict.level} ({verdict.score}), risk {verdict.risk}, "
+                    f"obligations: {', '.join(sorted(obligations)) or 'none'}.")
+    items = [{"key": o["key"], "kind": o["kind"], "country": o.get("country")} for o in obligations.values()
+             if o["status"] == "open"]
+    return {"crisis": verdict.crisis, "level": verdict.level, "obligations": items}
+
+
+def assess(facts: dict[str, Any]) -> rules.Verdict:
+    settings = get_settings().incidents
+    return rules.assess(facts, settings.lead_authority or None, settings.eu_establishment)
+
+
+def merge_obligations(current: dict[str, Any], decided: list[dict[str, Any]]) -> dict[str, Any]:
+    """New obligations are added; ones already met or notified keep their state (reassessment)."""
+    merged = dict(current)
+    for obligation in decided:
+        old = merged.get(obligation["key"])
+        merged[obligation["key"]] = {**obligation, **({k: old[k] for k in old if k != "due_at"} if old else {})}
+    return merged
+
+
+def crisis(message: dict[str, Any], now: datetime) -> dict[str, Any]:
+    incident_id = message["incident_id"]
+    service.publish(get_settings().incidents.crisis_topic_arn, f"Crisis: incident {incident_id}",
+                    f"Incident {incident_id} is classified as a crisis: the crisis team is mobilised; "
+                    "all communication goes through corporate communication.")
+    store.update_incident(incident_id, {"step": "crisis", "crisis_mobilised_at": clock.iso(now)},
+                          [event("crisis_team_mobilised", now)])
+    return {"mobilised": True}
+
+
+def close(message: dict[str, Any], now: datetime) -> dict[str, Any]:
+    incident = store.get_incident(message["incident_id"], now)
+    if incident["status"] == "closed":
+        return {"report": incident.get("report")}
+    incident["closed_at"] = clock.iso(now)
+    incident["timeline"] = [*incident.get("timeline", []), event("incident_closed", now)]
+    document = report.build(incident)
+    location = store.put_report(now.year, incident["incident_id"], document, report.markdown(document))
+    store.update_incident(incident["incident_id"], {"status": "closed", "list_status": "closed", "step": "closed",
+                                                    "closed_at": incident["closed_at"], "report": location},
+                          [event("incident_closed", now, report=location["json_key"])], removes=("tokens",))
+    service.publish((incident.get("room") or {}).get("topic_arn"), f"{incident['incident_id']}: closed",
+                    f"Incident closed; report at s3://{location['bucket']}/{location['json_key']}.")
+    return {"report": location}
+
+
+def wait(step: str) -> Any:
+    """A human step: remember the token; the admin route answers it."""
+
+    def store_token(message: dict[str, Any], token: str) -> None:
+        store.update_incident(message["incident_id"], {"step": step, f"tokens.{step}": token})
+
+    return store_token
+
+
+def await_notification(message: dict[str, Any], token: str) -> None:
+    """One obligation of the Map: wait for POST .../notifications (already met → answer at once)."""
+    key = message["obligation"]["key"]
+    if not store.set_obligation_token(message["incident_id"], key, token):
+        # recorded meanwhile by an administrator: nothing to wait for
+        aws.client("stepfunctions").send_task_success(taskToken=token, output=json.dumps({"key": key}))
+        return
+    logger.info("waiting for notification", extra={"incident_id": message["incident_id"], "obligation": key})
+
+
+def check_deadlines(now: datetime) -> int:
+    """Reminders before each open obligation's deadline and an escalation once it is missed."""
+    sent = 0
+    settings = get_settings().incidents
+    for incident in store.query_incidents("open", now, limit=500):
+        for key, obligation in (incident.get("obligations") or {}).items():
+            for name in rules.deadline_events(obligation, now):
+                overdue = name == "escalation_overdue"
+                topic = settings.security_ops_topic_arn if overdue else (incident.get("room") or {}).get("topic_arn")
+                service.publish(topic, f"{incident['incident_id']}: {key} {name}",
+                                f"Obligation {key} of incident {incident['incident_id']} is due at "
+                                f"{obligation['due_at']}" + (" and was missed: escalated." if overdue else "."))
+                if overdue:
+                    service.publish((incident.get("room") or {}).get("topic_arn"),
+                                    f"{incident['incident_id']}: {key} overdue", "Deadline missed: escalated.")
+                alerts = [*(obligation.get("alerts_sent") or []), name]
+                obligation["alerts_sent"] = alerts
+                store.update_incident(incident["incident_id"], {f"obligations.{key}.alerts_sent": alerts},
+                                      [event(name, now, obligation=key, due_at=obligation["due_at"])])
+                sent += 1
+    return sent
+
+
+AUTOMATIC = {"register": register, "appoint": appoint, "score": score, "crisis": crisis, "close": close}
+WAITS = {"await_assessment": wait("assessment"), "await_actions": wait("actions"),
+         "await_review": wait("review"), "await_notification": await_notification}
