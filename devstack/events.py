@@ -62,8 +62,9 @@ def _poll(app: Any, wire: dict[str, Any], stop: threading.Event) -> None:
 
 def deliver_once(app: Any, sqs: Any, wire: dict[str, Any], wait_seconds: int = 1) -> int:
     """Receive one batch, call the handler, delete what it did not report as failed."""
-    messages = sqs.receive_message(QueueUrl=wire["queue_url"], MaxNumberOfMessages=min(wire["batch_size"], 10),
-                                   WaitTimeSeconds=wait_seconds, AttributeNames=["All"]).get("Messages", [])
+    messages = sqs.receive_message(QueueUrl=wire["queue_url"], WaitTimeSeconds=wait_seconds,
+                                   MaxNumberOfMessages=min(wire["batch_size"], 10),
+                                   AttributeNames=["All"]).get("Messages", [])
     if not messages:
         return 0
     event = {"Records": [_record(m, wire["queue_arn"]) for m in messages]}
@@ -85,7 +86,8 @@ def deliver_once(app: Any, sqs: Any, wire: dict[str, Any], wait_seconds: int = 1
 def _record(message: dict[str, Any], arn: str) -> dict[str, Any]:
     return {"messageId": message["MessageId"], "receiptHandle": message["ReceiptHandle"],
             "body": message["Body"], "attributes": message.get("Attributes", {}),
-            "messageAttributes": message.get("MessageAttributes", {}), "md5OfBody": message.get("MD5OfBody", ""),
+            "messageAttributes": message.get("MessageAttributes", {}),
+            "md5OfBody": message.get("MD5OfBody", ""),
             "eventSource": "aws:sqs", "eventSourceARN": arn, "awsRegion": arn.split(":")[3]}
 
 

@@ -40,9 +40,10 @@ def get_detail(incident_id: str) -> dict[str, Any]:
     incident["alert"] = {k: alert.get(k) for k in ("alert_id", "source", "reporter", "summary", "description",
                                                     "verdicts", "flags", "attachments", "duplicates",
                                                     "received_at") if alert.get(k) is not None}
-    incident["deadlines"] = sorted(({"key": o["key"], "due_at": o["due_at"], "status": o["status"],
-                                     "overdue": o["overdue"]} for o in incident.get("obligations", {}).values()),
-                                   key=lambda d: d["due_at"])
+    obligations = (incident.get("obligations") or {}).values()
+    fields = ("key", "due_at", "status", "overdue")
+    deadlines = [{k: o[k] for k in fields} for o in obligations]
+    incident["deadlines"] = sorted(deadlines, key=lambda d: d["due_at"])
     return incident
 
 
@@ -163,8 +164,8 @@ def set_coordinator(incident_id: str, body: dict[str, Any], actor: str) -> dict[
     now = clock.now()
     incident = store.get_incident(incident_id, now)
     if incident["status"] == "closed" or incident["step"] == "registered":
-        raise StepConflictError(f"incident {incident_id} is at step {incident['step']}: no coordinator change",
-                                "incident_id")
+        raise StepConflictError(f"incident {incident_id} is at step {incident['step']}: "
+                                "no coordinator change", "incident_id")
     person = {"name": body["name"], "email": body["email"]}
     room = incident.get("room") or {}
     if room.get("topic_arn") and body["email"] not in room.get("members", []):
@@ -173,5 +174,6 @@ def set_coordinator(incident_id: str, body: dict[str, Any], actor: str) -> dict[
     store.update_incident(incident_id, {"coordinator": person, "room": room},
                           [tasks.event("coordinator_changed", now, actor, coordinator=person["name"])],
                           steps=(incident["step"],))
-    service.publish(room.get("topic_arn"), f"{incident_id}: coordinator", f"{person['name']} now coordinates.")
+    service.publish(room.get("topic_arn"), f"{incident_id}: coordinator",
+                    f"{person['name']} now coordinates.")
     return {"incident_id": incident_id, "coordinator": person}

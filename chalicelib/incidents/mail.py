@@ -5,9 +5,11 @@ import email
 import hashlib
 import re
 from email import policy
-from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from email.message import EmailMessage
 
 MAX_TEXT_CHARS = 20_000
 MAX_ATTACHMENTS = 20

@@ -84,7 +84,8 @@ def markdown(report: dict[str, Any]) -> str:
         f"- Product: {report.get('product') or 'n/a'}",
         f"- Opened: {report.get('created_at')} — closed: {report.get('closed_at')}",
         f"- Coordinator: {report.get('coordinator') or 'n/a'}",
-        f"- Severity: {sev.get('level', 'n/a')} (score {sev.get('score', 'n/a')}), risk {report.get('risk')}, "
+        f"- Severity: {sev.get('level', 'n/a')} (score {sev.get('score', 'n/a')}), "
+        f"risk {report.get('risk')}, "
         f"crisis: {'yes' if report.get('crisis') else 'no'}",
         f"- Data categories: {', '.join(report.get('categories') or []) or 'n/a'}", "",
         "## Details", "", str((report.get("assessment") or {}).get("description") or ""), "",
@@ -97,7 +98,8 @@ def markdown(report: dict[str, Any]) -> str:
     for n in report["notifications"]:
         where = f" {n['country']}" if n.get("country") else ""
         late = f"; late: {n['late_reason']}" if n.get("late_reason") else ""
-        lines.append(f"- {n['kind']}{where}: due {n['due_at']}, {n['status']}, sent {n.get('sent_at') or '-'} "
+        lines.append(f"- {n['kind']}{where}: due {n['due_at']}, {n['status']}, "
+                     f"sent {n.get('sent_at') or '-'} "
                      f"(on time: {n.get('on_time')}){late}; reference {n.get('reference') or '-'}")
     if not report["notifications"]:
         lines.append("- none required (documented only, Art. 33(5))")

@@ -46,7 +46,8 @@ def get_incident(incident_id: str) -> Any:
 
 
 @admin.route("/v1/admin/incidents/{incident_id}/assessment", methods=["POST"], **_ADMIN_BODY)
-@openapi.spec("Record the assessment (facts); returns severity, risk and obligations", body=schemas.ASSESSMENT)
+@openapi.spec("Record the assessment (facts); returns severity, risk and obligations",
+              body=schemas.ASSESSMENT)
 @http.errors
 def post_assessment(incident_id: str) -> Any:
     body = http.parse_body(admin.current_request, schemas.ASSESSMENT)

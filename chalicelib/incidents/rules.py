@@ -158,8 +158,8 @@ def decide_obligations(facts: dict[str, Any], risk: str, lead_authority: str | N
             reasons.append(f"data subjects not informed: Art. 34(3) exception, {exception}")
         else:
             channel = "public_notice" if facts.get("disproportionate_effort") else "direct"
-            reasons.append("high risk: inform the data subjects without undue delay (Art. 34(1))"
-                           + (" by public communication (Art. 34(3)(c))" if channel == "public_notice" else ""))
+            public = " by public communication (Art. 34(3)(c))" if channel == "public_notice" else ""
+            reasons.append(f"high risk: inform the data subjects without undue delay (Art. 34(1)){public}")
             out.append({**_obligation("data_subjects", None, aware, DATA_SUBJECT_HOURS), "channel": channel})
     return out
 

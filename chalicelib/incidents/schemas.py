@@ -98,7 +98,8 @@ NOTIFICATION: dict[str, Any] = {
 REVIEW: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
-    "required": ["held_at", "attendees", "root_cause", "root_cause_confirmed", "process_adherence", "lessons"],
+    "required": ["held_at", "attendees", "root_cause", "root_cause_confirmed", "process_adherence",
+                 "lessons"],
     "properties": {
         "held_at": _TIME,
         "attendees": {"type": "array", "minItems": 1, "maxItems": 50, "items": _NAME},

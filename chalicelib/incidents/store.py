@@ -96,7 +96,8 @@ def create_incident(incident: dict[str, Any]) -> str:
     name = get_settings().incidents.table
     try:
         aws.dynamodb_client().transact_write_items(TransactItems=[
-            {"Put": {"TableName": name, "Item": dynamo(item), "ConditionExpression": "attribute_not_exists(pk)"}},
+            {"Put": {"TableName": name, "Item": dynamo(item),
+                     "ConditionExpression": "attribute_not_exists(pk)"}},
             {"Update": {"TableName": name, "Key": {"pk": f"ALERT#{incident['alert_id']}", "sk": "ALERT"},
                         "UpdateExpression": "SET incident_id = :id",
                         "ConditionExpression": "attribute_exists(pk) AND attribute_not_exists(incident_id)",
@@ -127,23 +128,15 @@ def update_incident(incident_id: str, sets: dict[str, Any], events: list[dict[st
     values: dict[str, Any] = {}
     clauses: list[str] = []
     for i, (path, value) in enumerate(sets.items()):
-        parts = path.split(".")
-        for j, part in enumerate(parts):
-            names[f"#p{i}_{j}"] = part
         values[f":v{i}"] = dynamo(value)
-        clauses.append(".".join(f"#p{i}_{j}" for j in range(len(parts))) + f" = :v{i}")
+        clauses.append(_path(f"#p{i}", path, names) + f" = :v{i}")
     if events:
         names["#tl"] = "timeline"
         values[":events"], values[":empty"] = dynamo(events), []
         clauses.append("#tl = list_append(if_not_exists(#tl, :empty), :events)")
     expression = "SET " + ", ".join(clauses)
     if removes:
-        for i, path in enumerate(removes):
-            parts = path.split(".")
-            for j, part in enumerate(parts):
-                names[f"#r{i}_{j}"] = part
-        expression += " REMOVE " + ", ".join(
-            ".".join(f"#r{i}_{j}" for j in range(len(p.split(".")))) for i, p in enumerate(removes))
+        expression += " REMOVE " + ", ".join(_path(f"#r{i}", p, names) for i, p in enumerate(removes))
     condition = "attribute_exists(pk)"
     if steps:
         names["#step"] = "step"
@@ -161,6 +154,14 @@ def update_incident(incident_id: str, sets: dict[str, Any], events: list[dict[st
             raise StepConflictError(f"incident {incident_id} is not at step {' or '.join(steps or ())}",
                                     "incident_id") from None
         raise
+
+
+def _path(prefix: str, path: str, names: dict[str, str]) -> str:
+    """`a.b` as `#x_0.#x_1`, the names registered (keys such as authority#NO need them)."""
+    parts = path.split(".")
+    for j, part in enumerate(parts):
+        names[f"{prefix}_{j}"] = part
+    return ".".join(f"{prefix}_{j}" for j in range(len(parts)))
 
 
 def set_obligation_token(incident_id: str, key: str, token: str) -> bool:

@@ -120,7 +120,8 @@ def merge_obligations(current: dict[str, Any], decided: list[dict[str, Any]]) ->
     merged = dict(current)
     for obligation in decided:
         old = merged.get(obligation["key"])
-        merged[obligation["key"]] = {**obligation, **({k: old[k] for k in old if k != "due_at"} if old else {})}
+        kept = {k: v for k, v in (old or {}).items() if k != "due_at"}
+        merged[obligation["key"]] = {**obligation, **kept}
     return merged
 
 
@@ -142,8 +143,9 @@ def close(message: dict[str, Any], now: datetime) -> dict[str, Any]:
     incident["timeline"] = [*incident.get("timeline", []), event("incident_closed", now)]
     document = report.build(incident)
     location = store.put_report(now.year, incident["incident_id"], document, report.markdown(document))
-    store.update_incident(incident["incident_id"], {"status": "closed", "list_status": "closed", "step": "closed",
-                                                    "closed_at": incident["closed_at"], "report": location},
+    closed = {"status": "closed", "list_status": "closed", "step": "closed",
+              "closed_at": incident["closed_at"], "report": location}
+    store.update_incident(incident["incident_id"], closed,
                           [event("incident_closed", now, report=location["json_key"])], removes=("tokens",))
     service.publish((incident.get("room") or {}).get("topic_arn"), f"{incident['incident_id']}: closed",
                     f"Incident closed; report at s3://{location['bucket']}/{location['json_key']}.")
@@ -175,15 +177,15 @@ def check_deadlines(now: datetime) -> int:
     settings = get_settings().incidents
     for incident in store.query_incidents("open", now, limit=500):
         for key, obligation in (incident.get("obligations") or {}).items():
+            room = (incident.get("room") or {}).get("topic_arn")
             for name in rules.deadline_events(obligation, now):
                 overdue = name == "escalation_overdue"
-                topic = settings.security_ops_topic_arn if overdue else (incident.get("room") or {}).get("topic_arn")
-                service.publish(topic, f"{incident['incident_id']}: {key} {name}",
-                                f"Obligation {key} of incident {incident['incident_id']} is due at "
-                                f"{obligation['due_at']}" + (" and was missed: escalated." if overdue else "."))
+                text = f"Obligation {key} of {incident['incident_id']} is due at {obligation['due_at']}"
+                subject = f"{incident['incident_id']}: {key} {name}"
+                service.publish(settings.security_ops_topic_arn if overdue else room, subject,
+                                text + (" and was missed: escalated." if overdue else "."))
                 if overdue:
-                    service.publish((incident.get("room") or {}).get("topic_arn"),
-                                    f"{incident['incident_id']}: {key} overdue", "Deadline missed: escalated.")
+                    service.publish(room, subject, "Deadline missed: escalated to security operations.")
                 alerts = [*(obligation.get("alerts_sent") or []), name]
                 obligation["alerts_sent"] = alerts
                 store.update_incident(incident["incident_id"], {f"obligations.{key}.alerts_sent": alerts},
