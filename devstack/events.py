@@ -69,7 +69,7 @@ def deliver_once(app: Any, sqs: Any, wire: dict[str, Any], wait_seconds: int = 1
         return 0
     event = {"Records": [_record(m, wire["queue_arn"]) for m in messages]}
     try:
-        result = app.handler_map[wire["handler"]](event, _context(wire["handler"]))
+        result = app.handler_map[wire["handler"]](event, lambda_context(wire["handler"]))
         failed = {f["itemIdentifier"] for f in (result or {}).get("batchItemFailures", [])}
     except Exception:
         log.exception("handler %s raised: the whole batch is retried", wire["handler"])
@@ -91,7 +91,7 @@ def _record(message: dict[str, Any], arn: str) -> dict[str, Any]:
             "eventSource": "aws:sqs", "eventSourceARN": arn, "awsRegion": arn.split(":")[3]}
 
 
-def _context(name: str) -> Any:
+def lambda_context(name: str) -> Any:
     """What Powertools' inject_lambda_context reads from a Lambda context."""
     return SimpleNamespace(function_name=name, function_version="$LATEST", memory_limit_in_mb=512,
                            invoked_function_arn=f"arn:aws:lambda:eu-west-1:123456789012:function:{name}",

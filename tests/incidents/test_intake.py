@@ -1,0 +1,152 @@
+"""Intake over moto: the alert form, raw e-mail in the inbound bucket, the alerts consumer."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import boto3
+import pytest
+
+from chalicelib import config
+from devstack.events import lambda_context
+from tests.incidents.builders import alert_body, mime
+
+REGION = "eu-west-1"
+
+
+def _post(client: Any, body: Any, content_type: str = "application/json") -> Any:
+    return client.http.post("/v1/incidents", headers={"Content-Type": content_type}, body=json.dumps(body))
+
+
+def _queue_bodies(url: str) -> list[dict[str, Any]]:
+    sqs = boto3.client("sqs", region_name=REGION)
+    found = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+    return [json.loads(m["Body"]) for m in found]
+
+
+def _alert(alert_id: str) -> dict[str, Any]:
+    table = boto3.resource("dynamodb", region_name=REGION).Table(config.get_settings().incidents.table)
+    return table.get_item(Key={"pk": f"ALERT#{alert_id}", "sk": "ALERT"})["Item"]
+
+
+def _sqs_event(*bodies: Any) -> dict[str, Any]:
+    return {"Records": [{"messageId": f"m{n}", "receiptHandle": f"r{n}", "body": json.dumps(b),
+                         "attributes": {}, "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs",
+                         "eventSourceARN": "arn:aws:sqs:eu-west-1:123456789012:q", "awsRegion": REGION}
+                        for n, b in enumerate(bodies)]}
+
+
+def _s3_event(bucket: str, key: str) -> dict[str, Any]:
+    return {"Records": [{"eventName": "ObjectCreated:Put", "s3": {"bucket": {"name": bucket},
+                                                                "object": {"key": key}}}]}
+
+
+def test_post_alert_valid_is_stored_queued_and_acknowledged(client: Any, frozen_now: Any) -> None:
+    response = _post(client, alert_body())
+    assert response.status_code == 202
+    alert_id = response.json_body["alert_id"]
+    settings = config.get_settings().incidents
+    assert _queue_bodies(settings.alerts_queue_url) == [{"alert_id": alert_id}]
+    stored = _alert(alert_id)
+    assert stored["email_lc"] == "kari@customer.example"
+    assert stored["expires_at"] > int(frozen_now.timestamp())
+    sent = boto3.client("ses", region_name=REGION).get_send_quota()["SentLast24Hours"]
+    assert sent == 1
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    (alert_body(reporter={"name": "K", "email": "not-an-address", "kind": "customer"}), "reporter.email"),
+    (alert_body(reporter={"name": "K", "email": "k@x.example", "kind": "robot"}), "reporter.kind"),
+    ({k: v for k, v in alert_body().items() if k != "summary"}, "summary"),
+    (alert_body(severity="high"), "severity"),
+    (alert_body(personal_data_involved="maybe"), "personal_data_involved"),
+    (alert_body(discovered_at="yesterday"), "discovered_at"),
+    (alert_body(discovered_at="2099-01-01T00:00:00Z"), "discovered_at"),
+])
+def test_post_alert_bad_input_is_400_naming_the_field(client: Any, frozen_now: Any, body: Any,
+                                                      field: str) -> None:
+    response = _post(client, body)
+    assert response.status_code == 400
+    assert response.json_body["field"] == field
+
+
+def test_post_alert_wrong_content_type_is_415(client: Any) -> None:
+    assert _post(client, alert_body(), "text/plain").status_code == 415
+
+
+def _drop(raw: bytes, key: str) -> tuple[str, str]:
+    bucket = config.get_settings().incidents.inbound_mail_bucket
+    boto3.client("s3", region_name=REGION).put_object(Bucket=bucket, Key=key, Body=raw)
+    return bucket, key
+
+
+def test_mail_intake_keeps_attachments_and_records_the_source(aws_stack: Any, frozen_now: Any) -> None:
+    from email.message import EmailMessage
+
+    from app import app
+
+    msg = EmailMessage()
+    msg["From"], msg["Subject"], msg["Message-ID"] = "Kari <kari@customer.example>", "Leak", "<m1@c>"
+    msg.set_content("body")
+    msg.add_attachment(b"%PDF-1.4", maintype="application", subtype="pdf", filename="evidence.pdf")
+    bucket, key = _drop(msg.as_bytes(), "inbound/ses-1")
+    result = app.handler_map["handle_inbound_mail"](_sqs_event(_s3_event(bucket, key)), lambda_context("t"))
+    assert result == {"batchItemFailures": []}
+    [queued] = _queue_bodies(config.get_settings().incidents.alerts_queue_url)
+    alert = _alert(queued["alert_id"])
+    assert alert["source"] == {"channel": "email", "bucket": bucket, "key": key, "message_id": "<m1@c>",
+                               "sender": "kari@customer.example", "subject": "Leak", "size": len(msg.as_bytes())}
+    attachment_key = alert["attachments"][0]["key"]
+    body = boto3.client("s3", region_name=REGION).get_object(Bucket=bucket, Key=attachment_key)["Body"].read()
+    assert body == b"%PDF-1.4"
+
+
+def test_mail_intake_same_message_id_twice_is_one_alert(aws_stack: Any, frozen_now: Any) -> None:
+    from chalicelib.incidents import service
+
+    raw = mime({"From": "a@b.example", "Message-ID": "<dup@b>", "Subject": "twice"})
+    first = service.intake_mail(*_drop(raw, "inbound/one"))
+    again = service.intake_mail(*_drop(raw, "inbound/one"))  # redelivery of the same object
+    second = service.intake_mail(*_drop(raw, "inbound/two"))  # the same mail stored twice
+    assert first == again == second
+    assert [d["key"] for d in _alert(first)["duplicates"]] == ["inbound/two"]
+
+
+def test_mail_intake_garbage_is_an_unparsed_alert(aws_stack: Any, frozen_now: Any) -> None:
+    from chalicelib.incidents import service
+
+    alert_id = service.intake_mail(*_drop(bytes(range(256)) * 10, "inbound/garbage"))
+    assert alert_id.startswith("alt_m")
+    assert _alert(alert_id)["source"]["key"] == "inbound/garbage"
+
+
+def test_mail_intake_huge_message_is_kept_as_unparsed(aws_stack: Any, frozen_now: Any, set_env: Any) -> None:
+    from chalicelib.incidents import service
+
+    set_env(INCIDENTS_MAX_MAIL_BYTES="100")
+    alert_id = service.intake_mail(*_drop(mime({"From": "a@b.example"}, body="x" * 500), "inbound/huge"))
+    assert set(_alert(alert_id)["flags"]) == {"unparsed", "too_large"}
+
+
+def test_mail_event_outside_the_prefix_or_test_event_is_ignored(aws_stack: Any) -> None:
+    from chalicelib.incidents import service
+
+    assert service.receive_mail_event({"Event": "s3:TestEvent"}) == []
+    assert service.receive_mail_event(_s3_event("bkt", "attachments/x/0-a.pdf")) == []
+
+
+def test_alerts_consumer_redelivered_alert_starts_one_execution(aws_stack: Any) -> None:
+    from app import app
+
+    result = app.handler_map["handle_alerts"](_sqs_event({"alert_id": "alt_1"}, {"alert_id": "alt_1"}), lambda_context("t"))
+    assert result == {"batchItemFailures": []}
+    sfn = boto3.client("stepfunctions", region_name=REGION)
+    executions = sfn.list_executions(stateMachineArn=config.get_settings().incidents.workflow_arn)["executions"]
+    assert [e["name"] for e in executions] == ["alt_1"]
+
+
+def test_alerts_consumer_bad_record_is_reported_alone(aws_stack: Any) -> None:
+    from app import app
+
+    result = app.handler_map["handle_alerts"](_sqs_event({"alert_id": "alt_2"}, {"nothing": 1}), lambda_context("t"))
+    assert result == {"batchItemFailures": [{"itemIdentifier": "m1"}]}
