@@ -20,7 +20,8 @@ def alert_body(**overrides: Any) -> dict[str, Any]:
 def facts(**overrides: Any) -> dict[str, Any]:
     """A controller breach of identity + financial data in NO and SE, seen by known recipients."""
     base: dict[str, Any] = {
-        "role": "controller", "breach_types": ["confidentiality"], "data_categories": ["identity", "financial"],
+        "role": "controller", "breach_types": ["confidentiality"],
+        "data_categories": ["identity", "financial"],
         "special_categories": False, "subjects_count": 120, "records_count": 120, "countries": ["NO", "SE"],
         "vulnerable_subjects": False, "encrypted": False, "key_compromised": False, "backup_available": True,
         "exfiltrated": False, "malicious": False, "identifiability": "maximum",

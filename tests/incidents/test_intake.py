@@ -95,7 +95,8 @@ def test_mail_intake_keeps_attachments_and_records_the_source(aws_stack: Any, fr
     [queued] = _queue_bodies(config.get_settings().incidents.alerts_queue_url)
     alert = _alert(queued["alert_id"])
     assert alert["source"] == {"channel": "email", "bucket": bucket, "key": key, "message_id": "<m1@c>",
-                               "sender": "kari@customer.example", "subject": "Leak", "size": len(msg.as_bytes())}
+                               "sender": "kari@customer.example", "subject": "Leak",
+                               "size": len(msg.as_bytes())}
     attachment_key = alert["attachments"][0]["key"]
     body = boto3.client("s3", region_name=REGION).get_object(Bucket=bucket, Key=attachment_key)["Body"].read()
     assert body == b"%PDF-1.4"
@@ -138,15 +139,18 @@ def test_mail_event_outside_the_prefix_or_test_event_is_ignored(aws_stack: Any) 
 def test_alerts_consumer_redelivered_alert_starts_one_execution(aws_stack: Any) -> None:
     from app import app
 
-    result = app.handler_map["handle_alerts"](_sqs_event({"alert_id": "alt_1"}, {"alert_id": "alt_1"}), lambda_context("t"))
+    event = _sqs_event({"alert_id": "alt_1"}, {"alert_id": "alt_1"})
+    result = app.handler_map["handle_alerts"](event, lambda_context("t"))
     assert result == {"batchItemFailures": []}
     sfn = boto3.client("stepfunctions", region_name=REGION)
-    executions = sfn.list_executions(stateMachineArn=config.get_settings().incidents.workflow_arn)["executions"]
+    arn = config.get_settings().incidents.workflow_arn
+    executions = sfn.list_executions(stateMachineArn=arn)["executions"]
     assert [e["name"] for e in executions] == ["alt_1"]
 
 
 def test_alerts_consumer_bad_record_is_reported_alone(aws_stack: Any) -> None:
     from app import app
 
-    result = app.handler_map["handle_alerts"](_sqs_event({"alert_id": "alt_2"}, {"nothing": 1}), lambda_context("t"))
+    event = _sqs_event({"alert_id": "alt_2"}, {"nothing": 1})
+    result = app.handler_map["handle_alerts"](event, lambda_context("t"))
     assert result == {"batchItemFailures": [{"itemIdentifier": "m1"}]}

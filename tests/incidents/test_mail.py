@@ -43,7 +43,8 @@ def test_parse_latin1_body_and_encoded_subject_are_decoded() -> None:
 
 
 def test_parse_unknown_charset_is_flagged_and_still_read() -> None:
-    parsed = parse(mime({"From": "a@b.example", "Message-ID": "<x@b>"}, body="hello there", charset="x-unknown"))
+    raw = mime({"From": "a@b.example", "Message-ID": "<x@b>"}, body="hello there", charset="x-unknown")
+    parsed = parse(raw)
     assert "odd_encoding" in parsed["flags"]
     assert "hello there" in parsed["text"]
 
@@ -63,7 +64,8 @@ def test_parse_html_only_gives_text_from_html() -> None:
 
 def test_parse_failed_dmarc_is_recorded_and_flagged() -> None:
     raw = mime({"From": "a@b.example", "Message-ID": "<x@b>",
-                "Authentication-Results": "amazonses.com; spf=pass smtp.mailfrom=b.example; dkim=fail; dmarc=fail",
+                "Authentication-Results": "amazonses.com; spf=pass smtp.mailfrom=b.example; "
+                                          "dkim=fail; dmarc=fail",
                 "X-SES-Spam-Verdict": "PASS"})
     parsed = parse(raw)
     assert parsed["verdicts"] == {"spf": "pass", "dkim": "fail", "dmarc": "fail", "spam": "pass"}
@@ -88,7 +90,8 @@ def test_parse_garbage_bytes_never_raise() -> None:
 
 
 def test_parse_broken_multipart_boundary_is_kept() -> None:
-    raw = (b"From: a@b.example\r\nMessage-ID: <bb@b>\r\nContent-Type: multipart/mixed; boundary=\"zz\"\r\n\r\n"
+    raw = (b"From: a@b.example\r\nMessage-ID: <bb@b>\r\n"
+           b"Content-Type: multipart/mixed; boundary=\"zz\"\r\n\r\n"
            b"--zz\r\nContent-Type: text/plain\r\n\r\nbody without end")
     parsed = parse(raw)
     assert "defects" in parsed["flags"] or parsed["text"]
