@@ -18,7 +18,8 @@ def list_incidents(status: str | None) -> list[dict[str, Any]]:
     now = clock.now()
     statuses = [status] if status else ["open", "closed"]
     found = [i for s in statuses for i in store.query_incidents(s, now)]
-    return [{k: i.get(k) for k in ("incident_id", "status", "step", "created_at", "summary", "product")}
+    fields = ("incident_id", "alert_id", "status", "step", "created_at", "summary", "product")
+    return [{k: i.get(k) for k in fields}
             | {"level": (i.get("verdict") or {}).get("severity", {}).get("level"),
                "next_due_at": _next_due(i)} for i in found]
 
