@@ -10,8 +10,12 @@ from chalicelib.incidents.store import StepConflictError
 
 # Steps after scoring where the facts may still change (reassessment, kept in the timeline).
 REASSESSABLE = ("scored", "crisis", "obligations", "actions")
-NOTIFIABLE = ("scored", "crisis", "obligations", "actions", "review")
-ACTIONABLE = ("assessment", "scored", "crisis", "obligations", "actions")
+NOTIFIABLE = ("scoring", "scored", "crisis", "obligations", "actions", "actions_done", "review")
+BEFORE_ACTIONS = ("scoring", "scored", "crisis", "obligations")
+MITIGATED = ("actions_done", *BEFORE_ACTIONS, "actions")
+OPEN_STEPS = ("appointed", "assessment", *BEFORE_ACTIONS, "actions", "actions_done", "review", "closing")
+# Conditions on writes name every step the request is valid at: the workflow moves on meanwhile.
+ACTIONABLE = ("assessment", "scoring", "scored", "crisis", "obligations", "actions")
 
 
 def list_incidents(status: str | None) -> list[dict[str, Any]]:
@@ -59,14 +63,15 @@ def record_assessment(incident_id: str, facts: dict[str, Any], actor: str) -> di
     if step not in ("assessment", *REASSESSABLE):
         raise StepConflictError(f"incident {incident_id} is at step {step}: no assessment now", "incident_id")
     first = step == "assessment"
-    sets: dict[str, Any] = {"assessment": facts, "verdict": verdict.as_dict()}
+    sets: dict[str, Any] = {"assessment": facts, "verdict": verdict.as_dict(),
+                            "obligations": tasks.merge_obligations(incident.get("obligations") or {},
+                                                                   verdict.obligations)}
     if first:
         sets["step"] = "scoring"
-    else:
-        sets["obligations"] = tasks.merge_obligations(incident.get("obligations") or {}, verdict.obligations)
     name = "assessment_recorded" if first else "reassessment_recorded"
     store.update_incident(incident_id, sets, [tasks.event(name, now, actor, level=verdict.level,
-                                                          risk=verdict.risk)], steps=(step,))
+                                                          risk=verdict.risk)],
+                          steps=(step,) if first else REASSESSABLE)
     if first:
         _resume(incident_id, incident, "assessment", {"recorded": True}, revert_to="assessment")
     return {"incident_id": incident_id, **verdict.as_dict()}
@@ -83,27 +88,44 @@ def _resume(incident_id: str, incident: dict[str, Any], name: str, output: dict[
         raise
 
 
+def _resume_if_waiting(incident_id: str, name: str, next_step: str) -> None:
+    """Recorded early: if the workflow got to this step meanwhile, let it go on (written, then read)."""
+    fresh = store.get_incident(incident_id, clock.now())
+    token = (fresh.get("tokens") or {}).get(name)
+    if fresh["step"] == name and token:
+        store.update_incident(incident_id, {"step": next_step})
+        service.complete_task(token, {"early": True}, quiet=True)
+
+
 def record_actions(incident_id: str, body: dict[str, Any], actor: str) -> dict[str, Any]:
     now = clock.now()
     incident = store.get_incident(incident_id, now)
     complete = bool(body.get("complete"))
-    if complete and incident["step"] != "actions":
-        raise StepConflictError(f"incident {incident_id} is at step {incident['step']}: mitigation can be "
-                                "completed only at step actions", "complete")
+    step = incident["step"]
+    open_obligations = [k for k, o in (incident.get("obligations") or {}).items() if o["status"] == "open"]
+    if complete and not (step == "actions" or (step in BEFORE_ACTIONS and not open_obligations)):
+        waiting = f" (open obligations: {', '.join(open_obligations)})" if open_obligations else ""
+        raise StepConflictError(f"incident {incident_id} is at step {step}{waiting}: mitigation can be "
+                                "completed once every obligation is met", "complete")
     if incident["step"] not in ACTIONABLE:
         raise StepConflictError(f"incident {incident_id} is at step {incident['step']}: no actions now",
                                 "incident_id")
     added = [{**a, "recorded_at": clock.iso(now), "recorded_by": actor} for a in body.get("actions") or []]
     actions = [*(incident.get("actions") or []), *added]
     sets: dict[str, Any] = {"actions": actions}
-    if complete:
+    if complete and step == "actions":
         sets["step"] = "actions_done"
+    elif complete:
+        sets["mitigation_completed_at"] = clock.iso(now)
     events = [tasks.event("action_recorded", now, actor, description=a["description"][:200]) for a in added]
     if complete:
         events.append(tasks.event("mitigation_completed", now, actor))
-    store.update_incident(incident_id, sets, events, steps=(incident["step"],))
-    if complete:
+    store.update_incident(incident_id, sets, events,
+                          steps=("actions",) if complete and step == "actions" else ACTIONABLE)
+    if complete and step == "actions":
         _resume(incident_id, incident, "actions", {"actions": len(actions)}, revert_to="actions")
+    elif complete:
+        _resume_if_waiting(incident_id, "actions", "actions_done")
     return {"incident_id": incident_id, "actions": actions, "step": sets.get("step", incident["step"])}
 
 
@@ -140,10 +162,12 @@ def record_notification(incident_id: str, body: dict[str, Any], actor: str) -> d
         sets[f"obligations.{key}.status"] = "met"
     store.update_incident(incident_id, sets, [tasks.event("notification_recorded", now, actor, obligation=key,
                                                           phase=phase, on_time=on_time)],
-                          steps=(incident["step"],))
-    token = obligation.get("token")
-    if phase == "initial" and token:
-        service.complete_task(token, {"key": key})
+                          steps=NOTIFIABLE)
+    if phase == "initial":  # the token is read after our write: the waiting task does the opposite
+        fresh = store.get_incident(incident_id, now)
+        token = fresh["obligations"][key].get("token")
+        if token:
+            service.complete_task(token, {"key": key}, quiet=True)
     return {"incident_id": incident_id, "obligation": key, "status": "met", "on_time": on_time,
             "phase": phase}
 
@@ -151,13 +175,20 @@ def record_notification(incident_id: str, body: dict[str, Any], actor: str) -> d
 def record_review(incident_id: str, body: dict[str, Any], actor: str) -> dict[str, Any]:
     now = clock.now()
     incident = store.get_incident(incident_id, now)
-    if incident["step"] != "review":
-        raise StepConflictError(f"incident {incident_id} is at step {incident['step']}: the review meeting "
+    step = incident["step"]
+    mitigated = step == "actions_done" or (step in (*BEFORE_ACTIONS, "actions")
+                                           and incident.get("mitigation_completed_at"))
+    if not (step == "review" or mitigated) or (incident.get("review") and step != "review"):
+        raise StepConflictError(f"incident {incident_id} is at step {step}: the review meeting "
                                 "comes after the mitigating actions", "incident_id")
-    store.update_incident(incident_id, {"review": body, "step": "closing"},
+    sets = {"review": body, **({"step": "closing"} if step == "review" else {})}
+    store.update_incident(incident_id, sets,
                           [tasks.event("review_held", now, actor, attendees=len(body["attendees"]))],
-                          steps=("review",))
-    _resume(incident_id, incident, "review", {"reviewed": True}, revert_to="review")
+                          steps=("review",) if step == "review" else (*MITIGATED, "review"))
+    if step == "review":
+        _resume(incident_id, incident, "review", {"reviewed": True}, revert_to="review")
+    else:
+        _resume_if_waiting(incident_id, "review", "closing")
     return {"incident_id": incident_id, "step": "closing"}
 
 
@@ -174,7 +205,7 @@ def set_coordinator(incident_id: str, body: dict[str, Any], actor: str) -> dict[
         room = {**room, "members": sorted({*room.get("members", []), body["email"]})}
     store.update_incident(incident_id, {"coordinator": person, "room": room},
                           [tasks.event("coordinator_changed", now, actor, coordinator=person["name"])],
-                          steps=(incident["step"],))
+                          steps=OPEN_STEPS)
     service.publish(room.get("topic_arn"), f"{incident_id}: coordinator",
                     f"{person['name']} now coordinates.")
     return {"incident_id": incident_id, "coordinator": person}

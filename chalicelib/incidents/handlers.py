@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
 from chalicelib import clock
 from chalicelib.incidents import service, tasks
+from chalicelib.obs import metrics
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -33,7 +35,8 @@ def _mail(record: SQSRecord) -> None:
     service.receive_mail_event(record.json_body)
 
 
-def _batch(event: dict[str, Any], context: Any, handler: Any) -> dict[str, Any]:
+def _batch(event: dict[str, Any], context: Any, handler: Any, metric: str) -> dict[str, Any]:
+    metrics.add_metric(name=metric, unit=MetricUnit.Count, value=len(event.get("Records") or []))
     result: dict[str, Any] = process_partial_response(event=event, record_handler=handler,
                                                       processor=BatchProcessor(event_type=EventType.SQS),
                                                       context=context)
@@ -42,19 +45,21 @@ def _batch(event: dict[str, Any], context: Any, handler: Any) -> dict[str, Any]:
 
 def handle_alerts(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Alerts queue → one Step Functions execution per alert (named by the alert id)."""
-    return _batch(event, context, _start)
+    return _batch(event, context, _start, "IncidentAlertsConsumed")
 
 
 def handle_tasks(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """The workflow's queue-backed tasks."""
-    return _batch(event, context, _task)
+    return _batch(event, context, _task, "IncidentTasksRun")
 
 
 def handle_inbound_mail(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """S3 "object created" notifications for raw mail → alerts."""
-    return _batch(event, context, _mail)
+    return _batch(event, context, _mail, "IncidentMailsReceived")
 
 
 def check_deadlines() -> int:
     """Reminders at 48 h and 66 h of 72, escalation when missed (scheduled)."""
-    return tasks.check_deadlines(clock.now())
+    sent = tasks.check_deadlines(clock.now())
+    metrics.add_metric(name="IncidentDeadlineNotices", unit=MetricUnit.Count, value=sent)
+    return sent

@@ -150,9 +150,13 @@ def publish(topic_arn: str | None, subject: str, message: str) -> None:
     aws.client("sns").publish(TopicArn=topic_arn, Subject=subject[:100], Message=message)
 
 
-def complete_task(token: str, output: dict[str, Any]) -> None:
+def complete_task(token: str, output: dict[str, Any], quiet: bool = False) -> bool:
+    """Let a waiting state go on; `quiet` when the other side may have answered it already."""
     try:
         aws.client("stepfunctions").send_task_success(taskToken=token, output=json.dumps(output, default=str))
     except ClientError as exc:
         logger.warning("task token refused", extra={"error": exc.response["Error"]["Code"]})
+        if quiet:
+            return False
         raise UnavailableError("the workflow did not accept this step; retry") from None
+    return True

@@ -122,14 +122,19 @@ def get_incident(incident_id: str, now: datetime) -> dict[str, Any]:
 
 
 def update_incident(incident_id: str, sets: dict[str, Any], events: list[dict[str, Any]] | None = None,
-                    steps: tuple[str, ...] | None = None, removes: tuple[str, ...] = ()) -> None:
-    """SET top-level or `a.b` paths and append timeline events, only at one of `steps` if given."""
+                    steps: tuple[str, ...] | None = None, removes: tuple[str, ...] = (),
+                    defaults: dict[str, Any] | None = None) -> None:
+    """SET `a.b` paths (`defaults` only where absent), append timeline events, only at `steps` if given."""
     names: dict[str, str] = {}
     values: dict[str, Any] = {}
     clauses: list[str] = []
     for i, (path, value) in enumerate(sets.items()):
         values[f":v{i}"] = dynamo(value)
         clauses.append(_path(f"#p{i}", path, names) + f" = :v{i}")
+    for i, (path, value) in enumerate((defaults or {}).items()):
+        values[f":d{i}"] = dynamo(value)
+        target = _path(f"#d{i}", path, names)
+        clauses.append(f"{target} = if_not_exists({target}, :d{i})")
     if events:
         names["#tl"] = "timeline"
         values[":events"], values[":empty"] = dynamo(events), []

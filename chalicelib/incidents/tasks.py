@@ -98,10 +98,11 @@ def score(message: dict[str, Any], now: datetime) -> dict[str, Any]:
         for address in sorted({p["email"] for p in dpms} - set(incident["room"]["members"])):
             aws.client("sns").subscribe(TopicArn=incident["room"]["topic_arn"], Protocol="email",
                                         Endpoint=address)
-    store.update_incident(incident["incident_id"], {"verdict": verdict.as_dict(), "obligations": obligations,
-                                                    "step": "scored"},
-                          [event("severity_scored", now, level=verdict.level, risk=verdict.risk,
-                                 crisis=verdict.crisis, obligations=sorted(obligations))])
+    # Per obligation and only where absent: a notice recorded meanwhile must not be overwritten.
+    store.update_incident(incident["incident_id"], {"verdict": verdict.as_dict(), "step": "scored"},
+                          defaults={f"obligations.{k}": o for k, o in obligations.items()},
+                          events=[event("severity_scored", now, level=verdict.level, risk=verdict.risk,
+                                        crisis=verdict.crisis, obligations=sorted(obligations))])
     service.publish((incident.get("room") or {}).get("topic_arn"), f"{incident['incident_id']}: severity",
                     f"Severity {verdict.level} ({verdict.score}), risk {verdict.risk}, "
                     f"obligations: {', '.join(sorted(obligations)) or 'none'}.")
@@ -152,11 +153,22 @@ def close(message: dict[str, Any], now: datetime) -> dict[str, Any]:
     return {"report": location}
 
 
+# A human step recorded while the workflow was still on its way there (nothing else human in
+# between) is kept as this attribute; the waiting state then goes on at once.
+EARLY = {"actions": ("mitigation_completed_at", "actions_done"), "review": ("review", "closing")}
+
+
 def wait(step: str) -> Any:
-    """A human step: remember the token; the admin route answers it."""
+    """A human step: remember the token; the admin route answers it (or did already, see EARLY)."""
 
     def store_token(message: dict[str, Any], token: str) -> None:
-        store.update_incident(message["incident_id"], {"step": step, f"tokens.{step}": token})
+        incident_id = message["incident_id"]
+        store.update_incident(incident_id, {"step": step, f"tokens.{step}": token})
+        if step in EARLY:  # written token first, then read: the route does the opposite
+            flag, next_step = EARLY[step]
+            if store.get_incident(incident_id, clock.now()).get(flag):
+                store.update_incident(incident_id, {"step": next_step})
+                service.complete_task(token, {"early": True}, quiet=True)
 
     return store_token
 

@@ -194,3 +194,18 @@ def test_openapi_lists_the_data_category_vocabulary(api: Any) -> None:
     items = schema["content"]["application/json"]["schema"]["properties"]["data_categories"]["items"]
     assert "identity_documents" in items["enum"] and "trade_union" in items["enum"]
     assert config.get_settings().incidents.table
+
+
+def test_workflow_steps_recorded_before_the_workflow_waits_still_close(api: Any, driver: Any,
+                                                                       frozen_now: Any) -> None:
+    # An administrator may be faster than the queues: each human step recorded as soon as nothing
+    # human precedes it is kept, and the waiting state goes on when the workflow gets there.
+    incident_id = open_incident(api, driver)
+    path = f"/v1/admin/incidents/{incident_id}"
+    assess(api, driver, incident_id, countries=["NO"])
+    assert notify(api, incident_id, kind="authority", country="NO").status_code == 200
+    assert notify(api, incident_id, kind="data_subjects").status_code == 200
+    assert post(api, f"{path}/actions", {"complete": True}).status_code == 200
+    assert post(api, f"{path}/review", review_body()).status_code == 200
+    closed = driver.until(lambda: (d := detail(api, incident_id))["status"] == "closed" and d)
+    assert [d["status"] for d in closed["deadlines"]] == ["met", "met"]
