@@ -61,6 +61,7 @@ class Provisioner:
     def provision(self, template: dict[str, Any]) -> dict[str, dict[str, str]]:
         """Create every resource in dependency order; returns each one's Ref and attributes."""
         resources = owned_resources(template)
+        self.resolver.use_template(template)
         for logical_id in dependency_order(resources):
             resource = resources[logical_id]
             kind = resource["Type"]
@@ -146,6 +147,9 @@ def _bucket(p: Provisioner, logical_id: str, props: dict[str, Any]) -> dict[str,
     s3.create_bucket(**args)
     if props.get("VersioningConfiguration", {}).get("Status") == "Enabled":
         s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    lock = props.get("ObjectLockConfiguration")
+    if props.get("ObjectLockEnabled") and isinstance(lock, dict) and lock.get("Rule"):
+        s3.put_object_lock_configuration(Bucket=name, ObjectLockConfiguration=lock)
     if props.get("NotificationConfiguration"):
         s3.put_bucket_notification_configuration(
             Bucket=name, NotificationConfiguration=_notification_config(props["NotificationConfiguration"]))

@@ -63,6 +63,13 @@ class Resolver:
     def __init__(self, pseudo: dict[str, str]) -> None:
         self.pseudo = pseudo
         self.attrs: dict[str, dict[str, str]] = {}
+        self.conditions: dict[str, Any] = {}
+
+    def use_template(self, template: dict[str, Any]) -> None:
+        """Parameters resolve to their defaults (what a deploy without overrides gets); conditions too."""
+        for name, spec in (template.get("Parameters") or {}).items():
+            self.pseudo.setdefault(name, str(spec.get("Default", "")))
+        self.conditions = dict(template.get("Conditions") or {})
 
     def ref(self, name: str) -> str:
         if name in self.pseudo:
@@ -85,6 +92,12 @@ class Resolver:
             return self.get_att(name, attr)
         if "Fn::Sub" in value:
             return self._sub(value["Fn::Sub"])
+        if "Fn::If" in value:
+            name, yes, no = value["Fn::If"]
+            return self.resolve(yes if self.resolve(self.conditions[name]) else no)
+        if "Fn::Equals" in value:
+            left, right = self.resolve(value["Fn::Equals"])
+            return str(left) == str(right)
         if "Fn::Join" in value:
             sep, parts = value["Fn::Join"]
             return sep.join(str(p) for p in self.resolve(parts))
