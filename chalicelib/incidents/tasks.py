@@ -47,7 +47,9 @@ def register(message: dict[str, Any], now: datetime) -> dict[str, Any]:
     incident = {
         "incident_id": incident_id, "alert_id": alert["alert_id"], "status": "open", "list_status": "open",
         "step": "registered", "created_at": clock.iso(now), "product": alert.get("product"),
-        "summary": alert.get("summary"), "source": alert.get("source"), "flags": alert.get("flags", []),
+        "summary": alert.get("summary"), "flags": alert.get("flags", []),
+        # the reporter's address stays on the alert only (one place for rights requests to find it)
+        "source": {k: v for k, v in (alert.get("source") or {}).items() if k != "sender"},
         "obligations": {}, "tokens": {}, "actions": [],
         "timeline": [alert_event, event("incident_registered", now)], store.TTL: store.expiry(now),
     }
