@@ -116,3 +116,20 @@ class Resolver:
             return self.ref(name)
 
         return re.sub(r"\$\{([^}!]+)\}", one, text)
+
+
+def inline_state_machines(template: dict[str, Any], root: Path = INFRA_DIR.parent) -> dict[str, Any]:
+    """For packaging: each `DefinitionUri` (a local ASL file) becomes an inline `Definition`.
+
+    A local path would need `aws cloudformation package` to upload it, relative to the output
+    template; inline, SAM applies `DefinitionSubstitutions` itself and the file stays the source.
+    """
+    import json
+
+    for resource in template.get("Resources", {}).values():
+        props = resource.get("Properties") or {}
+        uri = props.get("DefinitionUri")
+        if resource.get("Type") == "AWS::Serverless::StateMachine" and isinstance(uri, str):
+            props["Definition"] = json.loads((root / uri).read_text())
+            del props["DefinitionUri"]
+    return template
