@@ -154,3 +154,59 @@ def test_alerts_consumer_bad_record_is_reported_alone(aws_stack: Any) -> None:
     event = _sqs_event({"alert_id": "alt_2"}, {"nothing": 1})
     result = app.handler_map["handle_alerts"](event, lambda_context("t"))
     assert result == {"batchItemFailures": [{"itemIdentifier": "m1"}]}
+
+
+def test_reporter_alerts_are_found_by_email_in_any_case(client: Any, frozen_now: Any) -> None:
+    from chalicelib.incidents import store
+
+    alert_id = _post(client, alert_body()).json_body["alert_id"]
+    assert store.query_alert_keys_by_email("KARI@customer.EXAMPLE") == [f"ALERT#{alert_id}"]
+
+
+def test_expired_alert_is_not_read(client: Any, frozen_now: Any) -> None:
+    from datetime import timedelta
+
+    from chalicelib.incidents import store
+
+    alert_id = _post(client, alert_body()).json_body["alert_id"]
+    assert store.get_alert(alert_id, frozen_now) is not None
+    assert store.get_alert(alert_id, frozen_now + timedelta(days=3 * 365 + 1)) is None
+
+
+def test_intake_logs_no_reporter_data(client: Any, frozen_now: Any) -> None:
+    import io
+    import logging
+
+    from chalicelib.incidents import service
+    from chalicelib.obs import logger
+
+    buffer = io.StringIO()
+    handler = logging.StreamHandler(buffer)
+    handler.setFormatter(logger.registered_formatter)
+    logger.addHandler(handler)
+    try:
+        _post(client, alert_body())
+        service.intake_mail(*_drop(mime({"From": "Kari <kari@customer.example>", "Message-ID": "<p@c>",
+                                         "Subject": "Kari's payslip"}), "inbound/pii"))
+    finally:
+        logger.removeHandler(handler)
+    logged = buffer.getvalue()
+    assert "mail alert stored" in logged  # the logs were captured
+    assert "kari" not in logged.lower()
+
+
+def test_local_delivery_wiring_is_read_from_infra(aws_stack: Any) -> None:
+    from app import app
+    from devstack.events import sqs_wiring
+    from devstack.template import load_template
+
+    settings = config.get_settings().incidents
+    template = load_template()
+    from devstack.provision import Provisioner
+
+    resolver = Provisioner(None, REGION, "unused").resolver  # type: ignore[arg-type]
+    resolver.attrs = aws_stack
+    wiring = {w["handler"]: (w["queue_url"], w["batch_size"]) for w in sqs_wiring(app, template, resolver)}
+    assert wiring["handle_alerts"] == (settings.alerts_queue_url, 10)
+    assert wiring["handle_incident_tasks"] == (settings.tasks_queue_url, 1)
+    assert "handle_inbound_mail" in wiring
