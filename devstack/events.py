@@ -38,10 +38,25 @@ def sqs_wiring(app: Any, template: dict[str, Any], resolver: Resolver) -> list[d
     return wiring
 
 
+def scheduled_jobs(app: Any) -> list[tuple[str, int]]:
+    """(handler name, period in seconds) of each `@app.schedule(Rate(...))`; cron ones are not run."""
+    from chalice.app import Rate, ScheduledEventConfig
+
+    seconds = {Rate.MINUTES: 60, Rate.HOURS: 3600, Rate.DAYS: 86400}
+    return [(source.name, source.schedule_expression.value * seconds[source.schedule_expression.unit])
+            for source in app.event_sources
+            if isinstance(source, ScheduledEventConfig) and isinstance(source.schedule_expression, Rate)]
+
+
 def start_pollers(app: Any, template: dict[str, Any], resolver: Resolver,
                   stop: threading.Event) -> list[threading.Thread]:
-    """One daemon thread per SQS event source declared in infra/."""
+    """One daemon thread per SQS event source declared in infra/, and one per rate schedule."""
     threads = []
+    for name, period in scheduled_jobs(app):
+        thread = threading.Thread(target=_every, args=(app, name, period, stop), name=f"every-{name}",
+                                  daemon=True)
+        thread.start()
+        threads.append(thread)
     for wire in sqs_wiring(app, template, resolver):
         thread = threading.Thread(target=_poll, args=(app, wire, stop), name=f"poll-{wire['handler']}",
                                   daemon=True)
@@ -58,6 +73,18 @@ def _poll(app: Any, wire: dict[str, Any], stop: threading.Event) -> None:
         except Exception:  # the runner keeps running; the message comes back
             log.exception("delivery to %s failed", wire["handler"])
             time.sleep(1)
+
+
+def _every(app: Any, name: str, period: int, stop: threading.Event) -> None:
+    """Run a scheduled handler every `period` seconds (first run after one period), as EventBridge would."""
+    while not stop.wait(period):
+        event = {"version": "0", "id": str(uuid.uuid4()), "detail-type": "Scheduled Event",
+                 "source": "aws.events", "account": "123456789012", "region": "eu-west-1",
+                 "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "resources": [], "detail": {}}
+        try:
+            app.handler_map[name](event, lambda_context(name))
+        except Exception:
+            log.exception("scheduled %s failed", name)
 
 
 def deliver_once(app: Any, sqs: Any, wire: dict[str, Any], wait_seconds: int = 1) -> int:

@@ -210,3 +210,10 @@ def test_local_delivery_wiring_is_read_from_infra(aws_stack: Any) -> None:
     assert wiring["handle_alerts"] == (settings.alerts_queue_url, 10)
     assert wiring["handle_incident_tasks"] == (settings.tasks_queue_url, 1)
     assert "handle_inbound_mail" in wiring
+
+
+def test_local_runner_runs_the_deadline_check_every_15_minutes() -> None:
+    from app import app
+    from devstack.events import scheduled_jobs
+
+    assert ("check_incident_deadlines", 900) in scheduled_jobs(app)
