@@ -81,6 +81,9 @@ def _resume(incident_id: str, incident: dict[str, Any], name: str, output: dict[
             revert_to: str | None = None) -> None:
     token = (incident.get("tokens") or {}).get(name)
     try:
+        if not token:
+            raise StepConflictError(f"incident {incident_id} is not waiting for {name} yet; retry",
+                                    "incident_id")
         service.complete_task(token, output)
     except Exception:
         if revert_to:

@@ -37,10 +37,9 @@ def _mail(record: SQSRecord) -> None:
 
 def _batch(event: dict[str, Any], context: Any, handler: Any, metric: str) -> dict[str, Any]:
     metrics.add_metric(name=metric, unit=MetricUnit.Count, value=len(event.get("Records") or []))
-    result: dict[str, Any] = process_partial_response(event=event, record_handler=handler,
-                                                      processor=BatchProcessor(event_type=EventType.SQS),
-                                                      context=context)
-    return result
+    result = process_partial_response(event=event, record_handler=handler,
+                                      processor=BatchProcessor(event_type=EventType.SQS), context=context)
+    return dict(result)
 
 
 def handle_alerts(event: dict[str, Any], context: Any) -> dict[str, Any]:

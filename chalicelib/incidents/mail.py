@@ -44,8 +44,9 @@ def _parse(message: EmailMessage) -> dict[str, Any]:
         text = _strip_tags(html)
     verdicts = auth_verdicts(headers["Authentication-Results"], headers["Received-SPF"])
     for name in ("X-SES-Spam-Verdict", "X-SES-Virus-Verdict"):
-        if headers[name]:
-            verdicts[name.split("-")[2].lower()] = headers[name].strip().lower()
+        value = headers[name]
+        if value:
+            verdicts[name.split("-")[2].lower()] = value.strip().lower()
     if any(v not in _PASSING for v in verdicts.values()):
         flags.append("auth_failed")
     if message.defects:

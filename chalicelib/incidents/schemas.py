@@ -11,7 +11,7 @@ _EMAIL = {"type": "string", "maxLength": 254, "pattern": r"^[^@\s]+@[^@\s]+\.[^@
 _NAME = {"type": "string", "minLength": 1, "maxLength": 200}
 _TEXT = {"type": "string", "maxLength": 5000}
 _COUNTRY = {"type": "string", "pattern": "^[A-Za-z]{2}$"}
-_PERSON = {"type": "object", "additionalProperties": False, "required": ["name", "email"],
+_PERSON: dict[str, Any] = {"type": "object", "additionalProperties": False, "required": ["name", "email"],
            "properties": {"name": _NAME, "email": _EMAIL}}
 
 ALERT: dict[str, Any] = {

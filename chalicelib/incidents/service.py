@@ -90,6 +90,7 @@ def intake_mail(bucket: str, key: str) -> str:
     source = {"channel": "email", "bucket": bucket, "key": key, "message_id": parsed.get("message_id"),
               "sender": parsed.get("sender"), "subject": parsed.get("subject"), "size": size}
     existing = store.get_alert(alert_id, now)
+    flags: list[str] = parsed.get("flags") or []
     if existing is None:
         attachments = [_keep_attachment(bucket, alert_id, n, a) for n, a in enumerate(parsed["attachments"])]
         alert = {
@@ -98,13 +99,13 @@ def intake_mail(bucket: str, key: str) -> str:
             "email_lc": parsed.get("sender"),
             "summary": parsed.get("subject") or "(no subject)",
             "description": parsed.get("text") or "",
-            "verdicts": parsed.get("verdicts") or {}, "flags": parsed.get("flags") or [],
+            "verdicts": parsed.get("verdicts") or {}, "flags": flags,
             "attachments": attachments, "received_at": clock.iso(now), store.TTL: store.expiry(now),
         }
-        if store.put_alert(_compact(alert)) and parsed.get("sender") and "auth_failed" not in alert["flags"] \
-                and "unparsed" not in alert["flags"]:
+        trusted = parsed.get("sender") and not {"auth_failed", "unparsed"} & set(flags)
+        if store.put_alert(_compact(alert)) and trusted:
             acknowledge(parsed["sender"], alert_id)
-        logger.info("mail alert stored", extra={"alert_id": alert_id, "flags": alert["flags"]})
+        logger.info("mail alert stored", extra={"alert_id": alert_id, "flags": flags})
     elif existing.get("source", {}).get("key") != key:
         store.add_duplicate(alert_id, {"bucket": bucket, "key": key, "received_at": clock.iso(now)})
         logger.info("duplicate Message-ID", extra={"alert_id": alert_id})
