@@ -26,6 +26,7 @@ class IncidentSettings:
     lead_authority: str = ""
     eu_establishment: bool = True
     max_mail_bytes: int = 10 * 1024 * 1024
+    dpo_contact: str = ""
 
 
 def _incident_settings() -> IncidentSettings:
@@ -44,6 +45,7 @@ def _incident_settings() -> IncidentSettings:
         lead_authority=env("INCIDENTS_LEAD_AUTHORITY", "").upper(),
         eu_establishment=env("INCIDENTS_EU_ESTABLISHMENT", "true").lower() != "false",
         max_mail_bytes=_int("INCIDENTS_MAX_MAIL_BYTES", 10 * 1024 * 1024),
+        dpo_contact=env("INCIDENTS_DPO_CONTACT", ""),
     )
 
 

@@ -74,7 +74,14 @@ def record_assessment(incident_id: str, facts: dict[str, Any], actor: str) -> di
                           steps=(step,) if first else REASSESSABLE)
     if first:
         _resume(incident_id, incident, "assessment", {"recorded": True}, revert_to="assessment")
+    _post(incident, f"{name.replace('_', ' ')}: severity {verdict.level}, risk {verdict.risk}")
     return {"incident_id": incident_id, **verdict.as_dict()}
+
+
+def _post(incident: dict[str, Any], text: str) -> None:
+    """Every step is posted in the incident room (ids and steps only)."""
+    topic = (incident.get("room") or {}).get("topic_arn")
+    service.publish(topic, f"{incident['incident_id']}: {text}"[:100], f"{incident['incident_id']}: {text}")
 
 
 def _resume(incident_id: str, incident: dict[str, Any], name: str, output: dict[str, Any],
@@ -129,6 +136,7 @@ def record_actions(incident_id: str, body: dict[str, Any], actor: str) -> dict[s
         _resume(incident_id, incident, "actions", {"actions": len(actions)}, revert_to="actions")
     elif complete:
         _resume_if_waiting(incident_id, "actions", "actions_done")
+    _post(incident, f"{len(added)} action(s) recorded" + ("; mitigation complete" if complete else ""))
     return {"incident_id": incident_id, "actions": actions, "step": sets.get("step", incident["step"])}
 
 
@@ -171,6 +179,7 @@ def record_notification(incident_id: str, body: dict[str, Any], actor: str) -> d
         token = fresh["obligations"][key].get("token")
         if token:
             service.complete_task(token, {"key": key}, quiet=True)
+    _post(incident, f"notification {key} ({phase}) recorded" + ("" if on_time else ", late"))
     return {"incident_id": incident_id, "obligation": key, "status": "met", "on_time": on_time,
             "phase": phase}
 
@@ -192,6 +201,7 @@ def record_review(incident_id: str, body: dict[str, Any], actor: str) -> dict[st
         _resume(incident_id, incident, "review", {"reviewed": True}, revert_to="review")
     else:
         _resume_if_waiting(incident_id, "review", "closing")
+    _post(incident, "review meeting held; closing")
     return {"incident_id": incident_id, "step": "closing"}
 
 

@@ -40,7 +40,8 @@ def build(incident: dict[str, Any]) -> dict[str, Any]:
         "root_cause": review.get("root_cause"),
         "root_cause_confirmed": review.get("root_cause_confirmed"),
         "consequences": facts.get("likely_consequences"),
-        "notifications": [notification_entry(o, facts) for o in
+        "dpo_contact": incident.get("dpo_contact"),
+        "notifications": [notification_entry(o, facts, incident.get("dpo_contact")) for o in
                           sorted((incident.get("obligations") or {}).values(), key=lambda o: o["key"])],
         "actions": actions,
         "open_actions": sum(1 for a in actions if not a.get("done_at")),
@@ -49,7 +50,8 @@ def build(incident: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def notification_entry(obligation: dict[str, Any], facts: dict[str, Any]) -> dict[str, Any]:
+def notification_entry(obligation: dict[str, Any], facts: dict[str, Any],
+                       dpo_contact: str | None = None) -> dict[str, Any]:
     """One obligation with the Art. 33(3) content it carried and whether it was on time."""
     phases = obligation.get("notifications") or []
     first = phases[0] if phases else {}
@@ -69,6 +71,7 @@ def notification_entry(obligation: dict[str, Any], facts: dict[str, Any]) -> dic
             "categories": facts.get("data_categories", []),
             "approx_subjects": facts.get("subjects_count"),
             "approx_records": facts.get("records_count"),
+            "dpo_contact": dpo_contact,
             "likely_consequences": facts.get("likely_consequences"),
             "measures": facts.get("measures_taken"),
         },

@@ -135,6 +135,8 @@ def crisis(message: dict[str, Any], now: datetime) -> dict[str, Any]:
                     "all communication goes through corporate communication.")
     store.update_incident(incident_id, {"step": "crisis", "crisis_mobilised_at": clock.iso(now)},
                           [event("crisis_team_mobilised", now)])
+    room = (store.get_incident(incident_id, now).get("room") or {}).get("topic_arn")
+    service.publish(room, f"{incident_id}: crisis", "Classified as a crisis: the crisis team is mobilised.")
     return {"mobilised": True}
 
 
@@ -143,6 +145,7 @@ def close(message: dict[str, Any], now: datetime) -> dict[str, Any]:
     if incident["status"] == "closed":
         return {"report": incident.get("report")}
     incident["closed_at"] = clock.iso(now)
+    incident["dpo_contact"] = get_settings().incidents.dpo_contact
     incident["timeline"] = [*incident.get("timeline", []), event("incident_closed", now)]
     document = report.build(incident)
     location = store.put_report(now.year, incident["incident_id"], document, report.markdown(document))

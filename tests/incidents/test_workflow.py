@@ -84,6 +84,7 @@ def test_workflow_controller_high_risk_runs_to_a_report(api: Any, driver: Any, f
     assert [(n["kind"], n["country"], n["on_time"]) for n in report["notifications"]] == [
         ("authority", "NO", True), ("authority", "SE", True), ("data_subjects", None, True)]
     assert report["open_actions"] == 0
+    assert report["notifications"][0]["art33_3"]["dpo_contact"] == "privacy@trustloop.example"
     assert report["crisis"] is False
     assert report["created_month"] == "2026-11"
     events = [e["event"] for e in report["timeline"]]
