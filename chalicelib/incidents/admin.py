@@ -49,6 +49,7 @@ def get_detail(incident_id: str) -> dict[str, Any]:
     fields = ("key", "due_at", "status", "overdue")
     deadlines = [{k: o[k] for k in fields} for o in obligations]
     incident["deadlines"] = sorted(deadlines, key=lambda d: d["due_at"])
+    incident["execution"] = service.describe_execution(incident["alert_id"])
     return incident
 
 

@@ -144,6 +144,16 @@ def start_workflow(alert_id: str) -> str:
     return "started"
 
 
+def describe_execution(alert_id: str) -> dict[str, Any] | None:
+    """The alert's execution (its ARN opens the graph in the console), or None if unknown."""
+    arn = _settings().workflow_arn.replace(":stateMachine:", ":execution:") + f":{alert_id}"
+    try:
+        found = aws.client("stepfunctions").describe_execution(executionArn=arn)
+    except ClientError:
+        return None
+    return {"arn": arn, "status": found["status"], "started_at": clock.iso(found["startDate"])}
+
+
 def publish(topic_arn: str | None, subject: str, message: str) -> None:
     """Post to an SNS topic (the incident room, crisis team, security ops); never personal data."""
     if not topic_arn:

@@ -91,6 +91,7 @@ def test_workflow_controller_high_risk_runs_to_a_report(api: Any, driver: Any, f
     assert events[:4] == ["alert_received", "incident_registered", "coordinator_appointed", "room_opened"]
     assert events[-1] == "incident_closed"
     assert "kari" not in json.dumps(report).lower()  # the reporter's contact stays out of the report
+    assert driver.until(lambda: detail(api, incident_id)["execution"]["status"] == "SUCCEEDED")
 
 
 def test_workflow_processor_informs_the_controller_only(api: Any, driver: Any, frozen_now: Any) -> None:
@@ -111,6 +112,7 @@ def test_workflow_crisis_mobilises_the_crisis_team(api: Any, driver: Any, frozen
     assert verdict["crisis"] is True
     incident = at_step(api, driver, incident_id, "obligations")
     assert "crisis_team_mobilised" in [e["event"] for e in incident["timeline"]]
+    assert incident["execution"]["status"] == "RUNNING"
 
 
 def test_workflow_no_risk_goes_straight_to_mitigation(api: Any, driver: Any, frozen_now: Any) -> None:
