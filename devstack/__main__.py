@@ -39,6 +39,8 @@ def summary(stack: Stack, path: object) -> str:
         "  resources: " + ", ".join(sorted(stack.resources)),
         "  demo surveys: srv_demo_nps (product demo), srv_demo_ces (demo-support), "
         "srv_demo_csat (demo-checkout)",
+        "  incidents: .venv/bin/python -m devstack.drop_mail docs/examples/alert.eml  "
+        "(then GET /v1/admin/incidents; docs/readme-incidents.md)",
         "Ctrl-C stops it.",
     ]
     return "\n".join(lines)
