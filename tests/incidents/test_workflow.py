@@ -212,3 +212,20 @@ def test_workflow_steps_recorded_before_the_workflow_waits_still_close(api: Any,
     assert post(api, f"{path}/review", review_body()).status_code == 200
     closed = driver.until(lambda: (d := detail(api, incident_id))["status"] == "closed" and d)
     assert [d["status"] for d in closed["deadlines"]] == ["met", "met"]
+
+
+def test_workflow_failing_task_is_retried_then_fails_the_execution(workflow_stack: Any,
+                                                                   driver: Any) -> None:
+    from app import app
+    from devstack.events import lambda_context
+
+    record = {"messageId": "m0", "receiptHandle": "r0", "body": json.dumps({"alert_id": "alt_ghost"}),
+              "attributes": {}, "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs",
+              "eventSourceARN": "arn:aws:sqs:eu-west-1:123456789012:q", "awsRegion": "eu-west-1"}
+    event = {"Records": [record]}
+    app.handler_map["handle_alerts"](event, lambda_context("t"))
+    sfn = boto3.client("stepfunctions", region_name="eu-west-1")
+    arn = config.get_settings().incidents.workflow_arn.replace(":stateMachine:", ":execution:") + ":alt_ghost"
+    driver.until(lambda: sfn.describe_execution(executionArn=arn)["status"] == "FAILED")
+    history = sfn.get_execution_history(executionArn=arn)["events"]
+    assert sum(e["type"] == "TaskSubmitted" for e in history) == 3  # the first try and two retries
