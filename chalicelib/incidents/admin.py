@@ -8,13 +8,13 @@ from chalicelib.errors import ConflictError, InvalidInputError
 from chalicelib.incidents import rules, service, store, tasks
 from chalicelib.incidents.store import StepConflictError
 
-# Steps after scoring where the facts may still change (reassessment, kept in the timeline).
+# Each tuple names every step a request is valid at (the write is conditional on it): the
+# workflow moves on meanwhile. Steps after scoring allow a reassessment (kept in the timeline).
 REASSESSABLE = ("scored", "crisis", "obligations", "actions")
 NOTIFIABLE = ("scoring", "scored", "crisis", "obligations", "actions", "actions_done", "review")
 BEFORE_ACTIONS = ("scoring", "scored", "crisis", "obligations")
 MITIGATED = ("actions_done", *BEFORE_ACTIONS, "actions")
 OPEN_STEPS = ("appointed", "assessment", *BEFORE_ACTIONS, "actions", "actions_done", "review", "closing")
-# Conditions on writes name every step the request is valid at: the workflow moves on meanwhile.
 ACTIONABLE = ("assessment", "scoring", "scored", "crisis", "obligations", "actions")
 
 

@@ -15,6 +15,7 @@ attachments/<alert_id>/<n>-<filename>; reports at reports/<year>/<incident_id>/r
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,6 +29,7 @@ from chalicelib.surveys.store import _dynamo as dynamo  # noqa: PLC2701 (one Dec
 from chalicelib.surveys.store import is_live, plain
 
 TTL = "expires_at"
+INCIDENT_ID = re.compile(r"INC-\d{4}-\d{6,}")
 EMAIL_INDEX = "by_email"
 STATUS_INDEX = "by_status"
 
@@ -115,6 +117,8 @@ def create_incident(incident: dict[str, Any]) -> str:
 
 
 def get_incident(incident_id: str, now: datetime) -> dict[str, Any]:
+    if not INCIDENT_ID.fullmatch(incident_id):
+        raise NotFoundError(f"no incident {incident_id[:40]}", "incident_id")
     item = _table().get_item(Key={"pk": f"INC#{incident_id}", "sk": "INC"}, ConsistentRead=True).get("Item")
     if not is_live(item, now):
         raise NotFoundError(f"no incident {incident_id}", "incident_id")

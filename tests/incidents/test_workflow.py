@@ -160,6 +160,7 @@ def test_admin_steps_out_of_order_are_409(api: Any, driver: Any, frozen_now: Any
     assert post(api, f"{path}/actions", {"complete": True}).json_body["field"] == "complete"
     assert notify(api, incident_id, kind="controller").status_code == 409
     assert api.http.get("/v1/admin/incidents/INC-2026-999999").status_code == 404
+    assert api.http.get("/v1/admin/incidents/" + "x" * 3000).status_code == 404
 
 
 def test_admin_reassessment_and_coordinator_change_are_in_the_timeline(api: Any, driver: Any,
