@@ -29,10 +29,11 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/python -m devstack.package
 	$(BIN)/cfn-lint out/sam.json
 
 package: $(STAMP)
-	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-west-1} $(BIN)/python -m devstack.package
+	$(BIN)/python -m devstack.package
 
 clean:
 	rm -rf $(VENV) .local out
