@@ -236,10 +236,14 @@ def _response_item(response_id: str, survey: dict[str, Any], body: dict[str, Any
     return item
 
 
+def _is_response_id(text: str) -> bool:
+    return len(text) == 32 and all(c in "0123456789abcdef" for c in text)
+
+
 def add_comment(response_id: str, comment: str) -> dict[str, Any]:
     """The follow-up reason, editable for a while after the score."""
     now = clock.now()
-    response = store.get_response(response_id, now)
+    response = store.get_response(response_id, now) if _is_response_id(response_id) else None
     if not response:
         raise NotFoundError("no such response", "response_id")
     created = clock.parse_iso(response["created_at"])
