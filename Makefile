@@ -19,6 +19,8 @@ run: $(STAMP)
 
 # pytest exits 5 when it collects no test; that is a failure here, not a pass.
 test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -m "not slow"
 
 test-slow: $(STAMP)
@@ -29,6 +31,7 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m devstack.package
 	$(BIN)/cfn-lint out/sam.json
 
