@@ -222,7 +222,11 @@ def put_response(response: dict[str, Any], *, company: str, user_id: str, produc
     update["ExpressionAttributeNames"]["#ans"] = answered
     items = [{"Put": _put(response)}, {"Update": update}]
     if idempotency:
-        items.insert(0, {"Put": _put(idempotency)})
+        # A key whose record outlived its TTL (deleted late, or never by moto) is free again.
+        claim = _put(idempotency, "attribute_not_exists(pk) OR #ttl <= :now")
+        claim["ExpressionAttributeNames"] = {"#ttl": TTL}
+        claim["ExpressionAttributeValues"] = {":now": now}
+        items.insert(0, {"Put": claim})
     try:
         _transact(items)
     except aws_transaction_cancelled() as exc:

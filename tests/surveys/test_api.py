@@ -270,3 +270,13 @@ def test_identity_required_missing_or_wrong_hash_is_401(client: Any, identity_se
     allowed = post(client, "/v1/responses", response_body(survey["survey_id"],
                                                           user_hash=user_hash(identity_secret, "user-1")))
     assert allowed.status_code == 201
+
+
+def test_response_idempotency_key_is_free_again_after_its_24_hours(client: Any, frozen_now: Any) -> None:
+    first = create_survey(client)
+    second = create_survey(client, product="acme-billing")
+    old = post(client, "/v1/responses", response_body(first["survey_id"]), {"Idempotency-Key": "k-1"})
+    clock.freeze(frozen_now + timedelta(hours=25))
+    new = post(client, "/v1/responses", response_body(second["survey_id"]), {"Idempotency-Key": "k-1"})
+    assert new.status_code == 201
+    assert new.json_body["response_id"] != old.json_body["response_id"]
