@@ -67,8 +67,8 @@ def html_errors(css: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
             try:
                 return route(*args, **kwargs)
             except TrustloopError as exc:
-                title = "Something is wrong with this request" if exc.status < 500 else "Please try later"
-                return message_page(title, exc.message, status=exc.status, css=css)
+                default = "Something is wrong with this request" if exc.status < 500 else "Please try later"
+                return message_page(getattr(exc, "title", default), exc.message, status=exc.status, css=css)
             except Exception:
                 logger.exception("unhandled error")
                 return message_page("Please try later", "Something went wrong on our side.",

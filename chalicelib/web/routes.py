@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice import Blueprint
+from chalice import Blueprint, Response
 
 from chalicelib import http, openapi
 from chalicelib.web import pages, schemas, views
@@ -40,3 +40,9 @@ def get_demo() -> Any:
 def get_privacy_notice() -> Any:
     params = http.parse_query(web.current_request, schemas.PRIVACY_NOTICE_QUERY)
     return views.privacy_notice(params.get("version"), params.get("locale"), params.get("format", "html"))
+
+
+@web.route("/favicon.ico", methods=["GET"])
+def get_favicon() -> Any:
+    """No icon: an empty answer, so browsers opening the demo log no error."""
+    return Response(body="", status_code=204, headers={"Cache-Control": "public, max-age=86400"})
