@@ -11,7 +11,6 @@ from chalicelib.errors import ConflictError, InvalidInputError, TrustloopError, 
 from chalicelib.secrets import get_app_secrets
 from chalicelib.surveys import rules
 from chalicelib.surveys import service as surveys
-from chalicelib.surveys.store import AlreadyAnsweredError
 
 SCORE_LINK = "survey_score"
 OPT_OUT_LINK = "opt_out"  # read by GET /v1/opt-out/{token} (issue 5): payload c, u, p, k, x
@@ -88,7 +87,9 @@ def follow_link(token: str) -> FollowedLink:
         body["user_hash"] = signing.user_hash(secret, user_id)
     try:
         response_id: str | None = surveys.create_response(body, f"email-link:{link['b']}")["response_id"]
-    except (AlreadyAnsweredError, UnprocessableError):
+    except (ConflictError, UnprocessableError):
+        # Answered already: this click, another score of the same e-mail, the user's in-app answer,
+        # or a key whose 24 h record has lapsed but not yet been deleted by TTL. Nothing changes.
         response_id = None
     return FollowedLink(surveys.present_survey(survey, str(link["l"])), score, response_id,
                         opt_out_token(survey, user_id))
