@@ -213,18 +213,16 @@
         el("label", { "for": id, text: String(v) })
       ]));
     }
-    var ends = (sc.min_label || sc.max_label) ? el("div", { "class": "ends", "aria-hidden": "true" }, [
-      el("span", { text: sc.min_label || "" }), el("span", { text: sc.max_label || "" })]) : null;
-    // Descriptions of the end points for screen readers (the visible row above is hidden from them).
-    var hidden = el("div", { hidden: "" }, [
-      el("span", { id: "tl-min", text: sc.min_label || "" }), el("span", { id: "tl-max", text: sc.max_label || "" })]);
+    // The end labels also describe the end radios, so a screen reader says "0, Not at all likely".
+    var ends = (sc.min_label || sc.max_label) ? el("div", { "class": "ends" }, [
+      el("span", { id: "tl-min", text: sc.min_label || "" }), el("span", { id: "tl-max", text: sc.max_label || "" })]) : null;
     var form = el("form", { novalidate: "", onsubmit: function (ev) {
       ev.preventDefault();
       var chosen = form.querySelector("input:checked");
       if (!chosen) { err.textContent = t.pick; return; }
       self.answer(parseInt(chosen.value, 10), err, form);
     } }, [
-      el("fieldset", null, [el("legend", { text: s.question }), el("div", { "class": "scale" }, opts), ends, hidden]),
+      el("fieldset", null, [el("legend", { text: s.question }), el("div", { "class": "scale" }, opts), ends]),
       err,
       el("div", { "class": "row" }, [
         el("button", { type: "submit", text: t.send }),
