@@ -300,3 +300,21 @@ def test_banner_failed_answer_keeps_banner_and_retries_same_key(tab: Tab) -> Non
     keys = {r.headers["idempotency-key"] for r in tab.calls("/v1/responses", "POST")}
     assert len(tab.calls("/v1/responses", "POST")) >= 3 and len(keys) == 1
     assert tab.errors == []
+
+
+def test_banner_accessibility_tree_names_every_control(tab: Tab) -> None:
+    tab.open_demo(new_user(), product="demo-checkout")
+    tab.wait_for_question()
+    expect(tab.banner).to_match_aria_snapshot("""
+- region "Feedback survey":
+  - group "How satisfied are you with the service?":
+    - radio "1"
+    - radio "2"
+    - radio "3"
+    - radio "4"
+    - radio "5"
+  - button "Send"
+  - button "No thanks"
+  - link "Privacy"
+""")
+    assert tab.banner.get_by_role("radio", name="5").get_attribute("aria-describedby") == "tl-max"

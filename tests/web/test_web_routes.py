@@ -124,3 +124,21 @@ def test_openapi_documents_the_web_and_link_routes(client: Any) -> None:
     for path in ("/banner.js", "/demo", "/v1/privacy-notice", "/v1/s/{token}",
                  "/v1/admin/surveys/{survey_id}/links"):
         assert path in paths, path
+
+
+def _request(host: str, context: dict[str, Any], headers: dict[str, str] | None = None) -> Any:
+    from chalice.app import Request
+
+    event = {"multiValueQueryStringParameters": None, "headers": {"host": host, **(headers or {})},
+             "pathParameters": None, "body": None, "stageVariables": None,
+             "requestContext": {"httpMethod": "GET", "resourcePath": "/demo", **context}}
+    return Request(event)
+
+
+def test_base_url_behind_api_gateway_keeps_the_stage_prefix() -> None:
+    request = _request("abc.execute-api.eu-west-1.amazonaws.com", {"stage": "api", "path": "/api/demo"})
+    assert pages.base_url(request) == "https://abc.execute-api.eu-west-1.amazonaws.com/api"
+
+
+def test_base_url_local_is_plain_http() -> None:
+    assert pages.base_url(_request("127.0.0.1:8000", {"path": "/demo"})) == "http://127.0.0.1:8000"
