@@ -28,8 +28,8 @@
     ".tl *{box-sizing:border-box;font:inherit;color:inherit}" +
     ".tl fieldset{border:0;margin:0;padding:0;min-width:0}" +
     ".tl legend,.tl .q{display:block;font-weight:600;margin:0 0 10px;padding:0}" +
-    ".tl .scale{display:flex;flex-wrap:wrap;gap:4px}" +
-    ".tl .o{position:relative;flex:1 0 34px}" +
+    ".tl .scale{display:flex;gap:4px}" +
+    ".tl .o{position:relative;flex:1 1 0;min-width:0}" +
     ".tl .o input{position:absolute;opacity:0;inset:0;margin:0;width:100%;height:100%;cursor:pointer}" +
     ".tl .o label{display:flex;align-items:center;justify-content:center;height:38px;border:1px solid #767676;" +
     "border-radius:6px;background:#f4f4f4;cursor:pointer}" +
