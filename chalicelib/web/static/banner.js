@@ -335,7 +335,8 @@
   }
 
   var me = document.currentScript || document.querySelector("script[data-product][src*='banner']");
-  if (!me) return;
+  if (!me || window.trustloopBannerLoaded) return;  // embedded twice: one banner
+  window.trustloopBannerLoaded = true;
   if (document.body) boot(me);
   else document.addEventListener("DOMContentLoaded", function () { boot(me); });
 })();
