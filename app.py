@@ -4,8 +4,10 @@ from __future__ import annotations
 from chalice import Chalice, ConvertToMiddleware
 
 from chalicelib import cors, openapi
+from chalicelib.links import routes as link_routes
 from chalicelib.obs import logger, metrics
 from chalicelib.surveys import routes as survey_routes
+from chalicelib.web import routes as web_routes
 
 app = Chalice(app_name="trustloop")
 
@@ -17,3 +19,6 @@ app.register_blueprint(survey_routes.public)
 app.register_blueprint(survey_routes.admin)
 app.register_blueprint(cors.preflight)
 app.register_blueprint(openapi.routes)
+app.register_blueprint(web_routes.web)
+app.register_blueprint(link_routes.public)
+app.register_blueprint(link_routes.admin)
