@@ -43,6 +43,7 @@ def get_privacy_notice() -> Any:
 
 
 @web.route("/favicon.ico", methods=["GET"])
+@openapi.spec("No icon (204), so browsers opening the demo log no error", status=204, tag="web")
 def get_favicon() -> Any:
     """No icon: an empty answer, so browsers opening the demo log no error."""
     return Response(body="", status_code=204, headers={"Cache-Control": "public, max-age=86400"})
