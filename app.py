@@ -1,10 +1,12 @@
 """trustloop's Chalice app: registers each domain's routes and event handlers; no logic."""
 from __future__ import annotations
 
-from chalice import Chalice, ConvertToMiddleware
+from chalice import Chalice, ConvertToMiddleware, Rate
 
 from chalicelib import cors, openapi
 from chalicelib.obs import logger, metrics
+from chalicelib.privacy import routes as privacy_routes
+from chalicelib.privacy import service as privacy_service
 from chalicelib.surveys import routes as survey_routes
 
 app = Chalice(app_name="trustloop")
@@ -15,5 +17,12 @@ app.register_middleware(cors.add_cors_headers, "http")
 
 app.register_blueprint(survey_routes.public)
 app.register_blueprint(survey_routes.admin)
+app.register_blueprint(privacy_routes.admin)
+app.register_blueprint(privacy_routes.public)
 app.register_blueprint(cors.preflight)
 app.register_blueprint(openapi.routes)
+
+
+@app.schedule(Rate(1, unit=Rate.DAYS), name="privacy_retention")
+def privacy_retention(event: object) -> None:
+    privacy_service.run_retention()
