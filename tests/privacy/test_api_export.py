@@ -73,7 +73,8 @@ def test_export_csv_returns_rows_of_items_and_record(client: Any, frozen_now: An
     ({"user_id": "u", "format": "xml"}, "format"),
     ({"user_id": "u", "name": "x"}, "name"),
 ])
-def test_export_bad_query_returns_400_naming_the_field(client: Any, params: dict[str, str], field: str) -> None:
+def test_export_bad_query_returns_400_naming_the_field(client: Any, params: dict[str, str],
+                                                       field: str) -> None:
     response = export(client, **params)
     assert response.status_code == 400
     assert response.json_body["field"] == field

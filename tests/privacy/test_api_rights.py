@@ -31,7 +31,8 @@ def test_erase_twice_answers_zero_counts_the_second_time(client: Any, frozen_now
     assert again.json_body["counts"] == {"surveys": {}}
 
 
-def test_erase_by_email_also_removes_throttle_and_events(client: Any, aws_stack: Any, frozen_now: Any) -> None:
+def test_erase_by_email_also_removes_throttle_and_events(client: Any, aws_stack: Any,
+                                                         frozen_now: Any) -> None:
     person = banner_person(client)
     assert erase(client, email="ada@example.com").json_body["counts"]["surveys"]["throttle"] == 1
     assert _items_of(aws_stack, person["response_id"]) == []

@@ -11,7 +11,8 @@ from tests.privacy.builders import banner_person, export, feedback_items
 _STATISTICS = {"pk", "sk", "expires_at", "score", "metric", "product", "channel", "country", "month"}
 
 
-def test_retention_anonymises_responses_past_their_purpose(client: Any, aws_stack: Any, frozen_now: Any) -> None:
+def test_retention_anonymises_responses_past_their_purpose(client: Any, aws_stack: Any,
+                                                           frozen_now: Any) -> None:
     banner_person(client, user_id="old")
     clock.freeze(frozen_now + timedelta(days=366))
     result = service.run_retention()
