@@ -98,7 +98,8 @@ def _collected_at(item: dict[str, Any]) -> str | None:
 
 
 def held(item: dict[str, Any]) -> Held:
-    data = {k: v for k, v in survey_store.plain(item).items() if k not in _INTERNAL}
+    data = {k: _iso(v) if k.endswith("_at") and isinstance(v, int) else v
+            for k, v in survey_store.plain(item).items() if k not in _INTERNAL}
     kind = kind_of(item)
     return Held(store="surveys", kind=kind, item_id=str(item["pk"]).split("#", 1)[1],
                 purpose=PURPOSES[kind], collected_at=_collected_at(item),
