@@ -253,6 +253,8 @@ def add_comment(response_id: str, comment: str) -> dict[str, Any]:
     created = clock.parse_iso(response["created_at"])
     if not rules.is_comment_editable(created, now, get_settings().comment_edit_hours):
         raise ConflictError("the comment can no longer be changed", "comment")
+    if response.get("restricted"):  # restricted or objected (privacy domain): kept, not processed
+        raise store.OptedOutError("this user objected to or restricted processing", "response_id")
     # Minimisation (Art. 5(1)(c)): a reason is asked for, not identifiers; mask them first.
     kinds = masking.kinds_for(str(response.get("product", "")), get_settings().comment_masking)
     comment, _ = masking.mask(comment, kinds)

@@ -142,3 +142,13 @@ def test_rights_routes_are_iam_authorised_in_the_openapi_document(client: Any) -
     paths = client.http.get("/v1/openapi.json").json_body["paths"]
     assert paths[SUBJECTS]["delete"]["security"] == [{"sigv4": []}]
     assert "security" not in paths["/v1/opt-out/{token}"]["get"]
+
+
+def test_comment_on_a_restricted_response_returns_409_opted_out(client: Any, frozen_now: Any) -> None:
+    from tests.surveys.builders import patch
+
+    person = banner_person(client, comment=None)
+    send(client, "POST", "/restriction", {"restricted": True}, user_id="user-1")
+    response = patch(client, f"/v1/responses/{person['response_id']}", {"comment": "why"})
+    assert response.status_code == 409
+    assert response.json_body["error"] == "opted_out"

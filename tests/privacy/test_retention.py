@@ -55,3 +55,10 @@ def test_anonymised_response_is_gone_from_the_persons_export(client: Any, frozen
     clock.freeze(frozen_now + timedelta(days=366))
     service.run_retention()
     assert export(client, user_id="old", email="ada@example.com").json_body["items"] == []
+
+
+def test_retention_job_is_scheduled_daily_in_the_app() -> None:
+    import app
+
+    sources = {s.name: s for s in app.app.event_sources}
+    assert sources["privacy_retention"].schedule_expression.to_string() == "rate(1 day)"
