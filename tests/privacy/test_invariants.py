@@ -96,3 +96,44 @@ def test_audit_listing_ignores_expired_entries(client: Any, frozen_now: Any) -> 
     export(client, user_id="u9")
     clock.freeze(frozen_now + timedelta(days=3 * 365 + 1))
     assert client.http.get(f"{SUBJECTS}/requests?user_id=u9").json_body["requests"] == []
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(days=st.integers(0, 1200))
+def test_export_shows_exactly_the_items_not_yet_expired(client: Any, aws_stack: Any, days: int) -> None:
+    clock.freeze(NOW)
+    user = f"p{days}-{len(feedback_items(aws_stack['FeedbackTable']['Ref']))}"
+    banner_person(client, user_id=user, email=f"{user}@example.com")
+    later = NOW + timedelta(days=days)
+    clock.freeze(later)
+    stored = [i for i in feedback_items(aws_stack["FeedbackTable"]["Ref"])
+              if i.get("subject") == f"SUBJ#acme-co#{user}"]
+    live = {i["pk"].split("#", 1)[1] for i in stored if int(i["expires_at"]) > int(later.timestamp())}
+    shown = {i["id"] for i in export(client, user_id=user).json_body["items"]}
+    assert shown == live
+
+
+_words = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=6, max_size=12)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=_words, host=_words, comment=_words, score=st.integers(0, 10))
+def test_anonymised_item_in_the_table_holds_nothing_identifying(client: Any, aws_stack: Any, name: str,
+                                                                host: str, comment: str, score: int) -> None:
+    clock.freeze(NOW)
+    survey = create_survey(client)
+    user = f"{name}-{survey['survey_id']}"
+    made = post(client, "/v1/responses", {"survey_id": survey["survey_id"], "score": score,
+                                          "channel": "in_app_web",
+                                          "user": {"id": user, "email": f"{name}@{host}.example",
+                                                   "username": name, "url": f"https://{host}.example/{name}"}})
+    assert made.status_code == 201, made.body
+    patch(client, f"/v1/responses/{made.json_body['response_id']}", {"comment": comment})
+    clock.freeze(NOW + timedelta(days=400))
+    service.run_retention()
+    anonymous = [i for i in feedback_items(aws_stack["FeedbackTable"]["Ref"]) if i["pk"].startswith("ANON#")]
+    text = " ".join(str(v) for i in anonymous for v in i.values())  # values only: keys are fixed words
+    assert made.json_body["response_id"] not in text
+    assert name not in text and host not in text and comment not in text and user not in text
+    assert all(set(i) <= {"pk", "sk", "expires_at", "score", "metric", "product", "channel", "country",
+                          "month"} for i in anonymous)
