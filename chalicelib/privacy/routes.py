@@ -16,6 +16,12 @@ public = Blueprint(__name__)
 
 _ADMIN_BODY = {"content_types": http.ACCEPTED_CONTENT_TYPES, **http.ADMIN}
 _SUBJECTS = "/v1/admin/subjects"
+# What a person sees after opening their link in a browser (no identifier in it).
+_OPTED_OUT_PAGE = (
+    "<!doctype html><html lang=en><meta charset=utf-8><title>Opted out</title>"
+    "<p>You will not be asked for feedback again, and we will not contact you about feedback. "
+    "The feedback data we held about you has been deleted.</p></html>"
+)
 
 
 def _subject(request: Request, schema: dict[str, Any] = schemas.SUBJECT_QUERY) -> rules.SubjectRef:
@@ -102,4 +108,9 @@ def issue_opt_out_link() -> Any:
 @openapi.spec("Object through a signed link (GET from a footer, POST for one-click)")
 @http.errors
 def opt_out(token: str) -> Any:
-    return http.json_response(service.opt_out(token))
+    request = public.current_request
+    answer = service.opt_out(token)
+    if "text/html" not in (http.header(request, "Accept") or ""):
+        return http.json_response(answer)
+    return Response(body=_OPTED_OUT_PAGE, status_code=200,
+                    headers={"Content-Type": "text/html; charset=utf-8"})

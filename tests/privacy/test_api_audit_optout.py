@@ -84,3 +84,11 @@ def test_eligibility_reads_dynamodb_once_with_suppression(client: Any, frozen_no
                                                lambda model, **_: calls.append(model.name))
     assert eligibility(client, "someone")["eligible"] is True
     assert calls == ["BatchGetItem"]
+
+
+def test_opt_out_link_opened_in_a_browser_answers_a_page(client: Any, frozen_now: Any) -> None:
+    issued = post(client, f"{SUBJECTS}/opt-out-links", {"user_id": "user-1", "company": "acme-co"})
+    page = client.http.get(issued.json_body["path"], headers={"Accept": "text/html,*/*"})
+    assert page.status_code == 200
+    assert page.headers["Content-Type"].startswith("text/html")
+    assert b"not be asked for feedback again" in page.body
