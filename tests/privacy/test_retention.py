@@ -46,8 +46,18 @@ def test_retention_period_is_configurable(client: Any, set_env: Any, frozen_now:
     assert service.run_retention()["anonymised"] == 1
 
 
-def test_retention_job_is_listed_for_on_demand_runs() -> None:
-    assert service.JOBS["anonymise-responses"] is service.run_retention
+def test_retention_job_is_listed_for_on_demand_runs(client: Any, frozen_now: Any) -> None:
+    banner_person(client, user_id="old")
+    clock.freeze(frozen_now + timedelta(days=366))
+    assert service.JOBS["anonymise-responses"]() == {"anonymised": 1, "months_queried": 25, "complete": True}
+
+
+def test_retention_over_budget_stops_and_leaves_the_rest_for_the_next_run(client: Any,
+                                                                          frozen_now: Any) -> None:
+    banner_person(client, user_id="old")
+    clock.freeze(frozen_now + timedelta(days=366))
+    assert service.run_retention(budget_seconds=-1)["complete"] is False
+    assert service.run_retention()["anonymised"] == 1
 
 
 def test_anonymised_response_is_gone_from_the_persons_export(client: Any, frozen_now: Any) -> None:
