@@ -57,3 +57,7 @@ def stores() -> list[SubjectStore]:
     for module in BUILT_IN:
         importlib.import_module(module)
     return list(_stores.values())
+
+
+def unregister(name: str) -> None:
+    _stores.pop(name, None)

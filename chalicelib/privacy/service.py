@@ -53,18 +53,24 @@ def _request_id() -> str:
 def _carry_out(right: str, ref: SubjectRef, actor: str,
                act: Callable[[SubjectStore, datetime], dict[str, int]],
                channel: str = "admin", **details: Any) -> dict[str, Any]:
-    """Run one right over every store, audit it, and answer what was done."""
+    """Audit the request as received, run it over every store, then audit what was done.
+
+    Written before acting too, so a request that fails half-way still leaves its trace (and
+    its due date) in the log; the second write, under the same keys, completes it.
+    """
     received = clock.now()
-    counts = {s.name: act(s, received) for s in registry.stores()}
-    entry = {
+    entry: dict[str, Any] = {
         "request_id": _request_id(), "right": right, "article": rules.RIGHTS[right],
         "received_at": clock.iso(received), "due_at": clock.iso(rules.due_at(received)),
-        "completed_at": clock.iso(clock.now()), "actor": actor, "channel": channel,
-        "identified_by": sorted(i.split(":")[0] for i in ref.identifiers()),
-        "counts": counts, **details,
+        "status": "received", "actor": actor, "channel": channel,
+        "identified_by": sorted(i.split(":")[0] for i in ref.identifiers()), **details,
     }
     hashes = rules.identifier_hashes(ref, get_app_secrets().signing_key)
-    store.put_audit(entry, hashes, rules.expires_in(received, get_settings().audit_retention_days))
+    expires = rules.expires_in(received, get_settings().audit_retention_days)
+    store.put_audit(entry, hashes, expires)
+    entry["counts"] = {s.name: act(s, received) for s in registry.stores()}
+    entry.update(status="done", completed_at=clock.iso(clock.now()))
+    store.put_audit(entry, hashes, expires)
     return {k: entry[k] for k in ("request_id", "right", "received_at", "due_at", "counts")} | details
 
 

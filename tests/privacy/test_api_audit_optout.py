@@ -17,6 +17,7 @@ def test_audit_lists_each_request_with_due_date_actor_and_counts(client: Any, fr
     assert [r["right"] for r in requests] == ["access", "erasure"]
     assert all(r["due_at"] == "2026-12-23T12:00:00Z" and r["actor"] for r in requests)
     assert requests[1]["counts"]["surveys"]["response"] == 1
+    assert all(r["status"] == "done" and r["completed_at"] for r in requests)
 
 
 def test_audit_items_name_nobody_and_expire_within_three_years(client: Any, aws_stack: Any,
