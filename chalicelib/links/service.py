@@ -8,14 +8,13 @@ from typing import Any
 
 from chalicelib import clock, signing
 from chalicelib.errors import ConflictError, InvalidInputError, TrustloopError, UnprocessableError
+from chalicelib.privacy import service as privacy_service
 from chalicelib.secrets import get_app_secrets
 from chalicelib.surveys import rules
 from chalicelib.surveys import service as surveys
 
 SCORE_LINK = "survey_score"
-OPT_OUT_LINK = "opt_out"  # read by GET /v1/opt-out/{token} (issue 5): payload c, u, p, k, x
 DEFAULT_LINK_DAYS = 30
-OPT_OUT_DAYS = 365
 CHANNEL = "email"
 
 
@@ -60,9 +59,8 @@ def issue_links(survey_id: str, body: dict[str, Any], base_url: str) -> dict[str
 
 
 def opt_out_token(survey: dict[str, Any], user_id: str) -> str:
-    fields = {"c": str(survey.get("company", "default")), "u": user_id, "p": survey["product"]}
-    expires = int((clock.now() + timedelta(days=OPT_OUT_DAYS)).timestamp())
-    return signing.sign_link(OPT_OUT_LINK, fields, expires, get_app_secrets().signing_key)
+    """The privacy domain's opt-out link for this person (served by GET /v1/opt-out/{token})."""
+    return str(privacy_service.issue_opt_out_link(str(survey.get("company", "default")), user_id)["token"])
 
 
 def read_score_link(token: str) -> dict[str, Any]:

@@ -6,9 +6,8 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from chalicelib import aws, clock, secrets, signing
+from chalicelib import aws, clock, secrets
 from chalicelib.config import get_settings
-from chalicelib.links import service
 from tests.surveys.builders import create_survey, post
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -135,13 +134,12 @@ def test_follow_link_opt_out_token_is_not_a_score_link(client: Any, frozen_now: 
     assert client.http.get(f"/v1/s/{token}").status_code == 400
 
 
-def test_opt_out_token_names_user_and_product_for_the_opt_out_route(client: Any, frozen_now: Any) -> None:
+def test_opt_out_url_of_issued_links_opts_the_user_out(client: Any, frozen_now: Any) -> None:
     issued = _links(client)
     token = issued["opt_out_url"].rsplit("/", 1)[1]
-    status, payload = signing.read_link(token, service.OPT_OUT_LINK, int(frozen_now.timestamp()),
-                                        secrets.get_app_secrets().signing_key)
-    assert status == "ok"
-    assert (payload["u"], payload["p"], payload["c"]) == ("mail-user", "acme", "acme-co")
+    assert client.http.get(f"/v1/opt-out/{token}").status_code == 200
+    eligibility = client.http.get("/v1/eligibility?product=acme&user_id=mail-user&channel=email").json_body
+    assert eligibility["reason"] == "opted_out"
 
 
 def test_link_comment_form_post_stores_the_reason(client: Any, frozen_now: Any) -> None:
