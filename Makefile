@@ -14,11 +14,21 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
+# The browser tests drive Debian's Chromium (never Playwright's own download).
+BROWSER := $(VENV)/.browser
+$(BROWSER): $(STAMP)
+	test -x /usr/bin/chromium || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+	test -x /usr/bin/chromium
+	touch $(BROWSER)
+
 run: $(STAMP)
 	$(BIN)/python -m devstack
 
 # pytest exits 5 when it collects no test; that is a failure here, not a pass.
-test: $(STAMP)
+test: $(STAMP) $(BROWSER)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -m "not slow"
 
 test-slow: $(STAMP)
@@ -29,10 +39,12 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/python -m devstack.package
 	$(BIN)/cfn-lint out/sam.json
 
 package: $(STAMP)
-	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-west-1} $(BIN)/python -m devstack.package
+	$(BIN)/python -m devstack.package
 
 clean:
 	rm -rf $(VENV) .local out

@@ -6,8 +6,12 @@ from chalice import Chalice, ConvertToMiddleware, Rate
 from chalicelib import cors, openapi
 from chalicelib.incidents import handlers as incident_handlers
 from chalicelib.incidents import routes as incident_routes
+from chalicelib.links import routes as link_routes
 from chalicelib.obs import logger, metrics
+from chalicelib.privacy import routes as privacy_routes
+from chalicelib.privacy import service as privacy_service
 from chalicelib.surveys import routes as survey_routes
+from chalicelib.web import routes as web_routes
 
 app = Chalice(app_name="trustloop")
 
@@ -19,8 +23,18 @@ app.register_blueprint(survey_routes.public)
 app.register_blueprint(survey_routes.admin)
 app.register_blueprint(incident_routes.public)
 app.register_blueprint(incident_routes.admin)
+app.register_blueprint(privacy_routes.admin)
+app.register_blueprint(privacy_routes.public)
 app.register_blueprint(cors.preflight)
 app.register_blueprint(openapi.routes)
+app.register_blueprint(web_routes.web)
+app.register_blueprint(link_routes.public)
+app.register_blueprint(link_routes.admin)
+
+
+@app.schedule(Rate(1, unit=Rate.DAYS), name="privacy_retention")
+def privacy_retention(event: object) -> None:
+    privacy_service.run_retention()
 
 
 # Incidents: infra/incidents.yaml replaces each placeholder ARN with its queue's (and sets

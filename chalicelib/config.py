@@ -67,6 +67,14 @@ class Settings:
     privacy_notice_version: str
     cors_origins: tuple[str, ...]
     max_body_bytes: int
+    # privacy (issue 5): data-subject rights, retention, minimisation
+    privacy_table: str = ""
+    audit_retention_days: int = MAX_RETENTION_DAYS
+    purpose_days: int = 365
+    suppression_days: int = MAX_RETENTION_DAYS
+    opt_out_link_days: int = 90
+    comment_masking: str = ""
+    processing_record_file: str = ""
     incidents: IncidentSettings = field(default_factory=lambda: IncidentSettings())
 
 
@@ -80,6 +88,14 @@ def _retention_days() -> int:
     days = _int("RETENTION_DAYS", MAX_RETENTION_DAYS)
     if days <= 0:
         raise ValueError("RETENTION_DAYS must be positive")
+    return min(days, MAX_RETENTION_DAYS)
+
+
+def _capped_days(name: str, default: int) -> int:
+    """Days of keeping something personal: positive, and never past the 3-year limit."""
+    days = _int(name, default)
+    if days <= 0:
+        raise ValueError(f"{name} must be positive")
     return min(days, MAX_RETENTION_DAYS)
 
 
@@ -110,6 +126,13 @@ def get_settings() -> Settings:
         privacy_notice_version=os.environ.get("PRIVACY_NOTICE_VERSION", "unversioned"),
         cors_origins=_cors_origins(stage),
         max_body_bytes=_int("MAX_BODY_BYTES", 16 * 1024),
+        privacy_table=os.environ.get("PRIVACY_TABLE", ""),
+        audit_retention_days=_capped_days("AUDIT_RETENTION_DAYS", MAX_RETENTION_DAYS),
+        purpose_days=min(_capped_days("RESPONSE_PURPOSE_DAYS", 365), _retention_days()),
+        suppression_days=_capped_days("SUPPRESSION_DAYS", MAX_RETENTION_DAYS),
+        opt_out_link_days=_capped_days("OPT_OUT_LINK_DAYS", 90),
+        comment_masking=os.environ.get("COMMENT_MASKING", ""),
+        processing_record_file=os.environ.get("PROCESSING_RECORD_FILE", ""),
         incidents=_incident_settings(),
     )
 

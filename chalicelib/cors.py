@@ -21,7 +21,8 @@ PUBLIC_PATHS = (
 
 def _answer_preflight(**_: Any) -> Response:
     origin = http.header(preflight.current_request, "Origin")
-    return Response(body="", status_code=204, headers=http.cors_headers(origin))
+    headers: dict[str, str | list[str]] = {**http.cors_headers(origin)}
+    return Response(body="", status_code=204, headers=headers)
 
 
 def _view_name(path: str) -> str:

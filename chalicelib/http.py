@@ -98,6 +98,7 @@ def parse_body(request: Request, schema: dict[str, Any]) -> dict[str, Any]:
     if content_type != "application/json":
         raise UnsupportedMediaTypeError("Content-Type must be application/json", "Content-Type")
     raw = request.raw_body or b""
+    raw = raw.encode() if isinstance(raw, str) else raw
     limit = get_settings().max_body_bytes
     if len(raw) > limit:
         raise PayloadTooLargeError(f"body is over {limit} bytes", "body")

@@ -47,3 +47,16 @@ def is_user_hash_valid(secret: str, user_id: str, given: str | None) -> bool:
 def keyed_hash(key: bytes, value: str) -> str:
     """A stable pseudonym for `value` that cannot be reversed without the key."""
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+
+
+def sign_link(kind: str, fields: dict[str, Any], expires_at: int, key: bytes) -> str:
+    """A link token of `kind` (e-mail survey score, opt-out) valid until `expires_at` (epoch s)."""
+    return sign({**fields, "k": kind, "x": int(expires_at)}, key)
+
+
+def read_link(token: str, kind: str, now: int, key: bytes) -> tuple[str, dict[str, Any] | None]:
+    """('ok', payload) for a valid token of `kind`; ('expired', payload) past it; ('invalid', None)."""
+    payload = verify(token, key) if 0 < len(token) <= 2048 else None
+    if not payload or payload.get("k") != kind or not isinstance(payload.get("x"), int):
+        return "invalid", None
+    return ("ok" if now < payload["x"] else "expired"), payload

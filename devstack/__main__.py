@@ -34,6 +34,7 @@ def summary(stack: Stack, path: object) -> str:
     lines = [
         f"trustloop is running locally (started in {stack.started_in:.1f} s)",
         f"  API   {stack.api_url}   (try {stack.api_url}/v1/openapi.json)",
+        f"  demo  {stack.api_url}/demo   (the survey banner on a stand-in host page)",
         f"  AWS   {stack.moto_url}   (moto; region {stack.description()['region']})",
         f"  stack {path}",
         "  resources: " + ", ".join(sorted(stack.resources)),

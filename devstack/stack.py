@@ -70,11 +70,12 @@ class Stack:
 
     def _start_api(self) -> Any:
         from chalice.cli.factory import CLIFactory
-        from chalice.local import LocalDevServer, create_local_server
+
+        from devstack.http_server import create_server
 
         config = CLIFactory(project_dir=str(ROOT)).create_config_obj(chalice_stage_name=self.stage)
         app = config.chalice_app
-        server: LocalDevServer = create_local_server(app, config, "127.0.0.1", self.api_port)
+        server = create_server(app, config, "127.0.0.1", self.api_port)
         thread = threading.Thread(target=server.serve_forever, name="api", daemon=True)
         thread.start()
         self._api = server

@@ -39,7 +39,7 @@ def deactivate_survey(survey_id: str) -> dict[str, Any]:
 
 
 def get_survey(survey_id: str) -> dict[str, Any]:
-    survey = store.get_survey(survey_id)
+    survey = store.get_survey(survey_id) if 0 < len(survey_id.encode()) <= 128 else None
     if not survey:
         raise NotFoundError("no such survey", "survey_id")
     return survey

@@ -17,6 +17,7 @@ from chalicelib.errors import (
     UnauthorizedError,
     UnprocessableError,
 )
+from chalicelib.privacy import masking
 from chalicelib.secrets import get_app_secrets
 from chalicelib.surveys import rules, store
 from chalicelib.surveys.store import IdempotencyKeyUsedError
@@ -63,6 +64,11 @@ def _company_of(surveys: list[dict[str, Any]], product: str) -> str:
     return str(surveys[0].get("company", "default")) if surveys else "default"
 
 
+def _suppression(company: str, user_id: str) -> dict[str, str]:
+    """The key of the user's objection/restriction entry (privacy domain), read with the throttle."""
+    return store.suppression_key(get_app_secrets().signing_key, store.subject_key(company, user_id))
+
+
 def _user_tag(user_id: str) -> str:
     return hashlib.sha256(user_id.encode()).hexdigest()[:16]
 
@@ -76,7 +82,8 @@ def eligibility(params: dict[str, Any]) -> dict[str, Any]:
     cached = _decision_from_token(params.get("throttle_token"), key, product, user_id, now)
     if cached is None:
         surveys = surveys_of_product(product)
-        state = store.get_throttle(_company_of(surveys, product), user_id, now)
+        company = _company_of(surveys, product)
+        state = store.get_throttle(company, user_id, now, _suppression(company, user_id))
         cached = rules.decide(product=product, channel=channel, user_id=user_id, surveys=surveys,
                               state=state, policy=policy(), now=now)
     return _eligibility_body(cached, params.get("locale"), key, product, user_id)
@@ -169,7 +176,8 @@ def _record_event(kind: str, body: dict[str, Any], write: Any) -> dict[str, Any]
     event = _event(kind, survey, body, company)
     now = clock.now()
     write(company, body["user"]["id"], survey["product"], event, int(now.timestamp()),
-          rules.throttle_expires_at(now, policy(), get_settings().retention_days))
+          rules.throttle_expires_at(now, policy(), get_settings().retention_days),
+          suppression=_suppression(company, body["user"]["id"]))
     return {f"{kind}_id": event["pk"].removeprefix("EVT#")}
 
 
@@ -189,7 +197,7 @@ def create_response(body: dict[str, Any], idempotency_key: str | None) -> dict[s
     idem = None
     if idem_hash:
         idem = {"pk": f"IDEM#{idem_hash}", "sk": "IDEM", "response_id": response_id,
-                "request_hash": request_hash,
+                "request_hash": request_hash, "subject": response["subject"],
                 store.TTL: int((now + timedelta(hours=24)).timestamp())}
     try:
         store.put_response(
@@ -197,7 +205,7 @@ def create_response(body: dict[str, Any], idempotency_key: str | None) -> dict[s
             now=int(now.timestamp()),
             window_start=int((now - policy().recontact).timestamp()),
             throttle_expires=rules.throttle_expires_at(now, policy(), s.retention_days),
-            idempotency=idem)
+            idempotency=idem, suppression=_suppression(company, user["id"]))
     except IdempotencyKeyUsedError:
         return {"response_id": _replayed_response_id(idem_hash or "", request_hash)}
     return {"response_id": response_id}
@@ -228,7 +236,7 @@ def _response_item(response_id: str, survey: dict[str, Any], body: dict[str, Any
         "metric": survey["metric"], "score": score, "channel": body["channel"],
         "locale": body.get("locale") or "en", "contact_ok": bool(body.get("contact_ok", False)),
         "privacy_notice_version": get_settings().privacy_notice_version,
-        "created_at": clock.iso(now), "user": dict(user),
+        "created_at": clock.iso(now), "collected_month": clock.iso(now)[:7], "user": dict(user),
         store.TTL: rules.expires_at(now, get_settings().retention_days),
     }
     if user.get("email"):
@@ -236,14 +244,23 @@ def _response_item(response_id: str, survey: dict[str, Any], body: dict[str, Any
     return item
 
 
+def _is_response_id(text: str) -> bool:
+    return len(text) == 32 and all(c in "0123456789abcdef" for c in text)
+
+
 def add_comment(response_id: str, comment: str) -> dict[str, Any]:
     """The follow-up reason, editable for a while after the score."""
     now = clock.now()
-    response = store.get_response(response_id, now)
+    response = store.get_response(response_id, now) if _is_response_id(response_id) else None
     if not response:
         raise NotFoundError("no such response", "response_id")
     created = clock.parse_iso(response["created_at"])
     if not rules.is_comment_editable(created, now, get_settings().comment_edit_hours):
         raise ConflictError("the comment can no longer be changed", "comment")
+    if response.get("restricted"):  # restricted or objected (privacy domain): kept, not processed
+        raise store.OptedOutError("this user objected to or restricted processing", "response_id")
+    # Minimisation (Art. 5(1)(c)): a reason is asked for, not identifiers; mask them first.
+    kinds = masking.kinds_for(str(response.get("product", "")), get_settings().comment_masking)
+    comment, _ = masking.mask(comment, kinds)
     store.set_comment(response_id, comment, int(now.timestamp()))
     return {"response_id": response_id, "comment": comment}

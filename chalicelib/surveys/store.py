@@ -5,6 +5,8 @@ Keys (FeedbackTable, one table for every item holding personal survey data):
   EVT#<event_id>     / EVT         an impression or a decline (for rates), short-lived
   SUBJ#<company>#<user_id> / THROTTLE   throttle state of one user in one company
   IDEM#<hash>        / IDEM        an Idempotency-Key seen on POST /v1/responses (24 h)
+  SUPPRESS#<hmac>    / SUPPRESS    an objection or restriction, keyed-hash only (privacy domain);
+                                   eligibility reads it with the throttle item in one BatchGetItem
 Every request path is a GetItem, a Query or a conditional write: never a Scan.
 Every item carries `expires_at` (TTL); reads ignore expired items since TTL deletes late.
 """
@@ -17,7 +19,7 @@ from typing import Any
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
-from chalicelib import aws
+from chalicelib import aws, signing
 from chalicelib.config import get_settings
 from chalicelib.errors import ConflictError
 from chalicelib.surveys.rules import ProductState, ThrottleState
@@ -37,8 +39,21 @@ class IdempotencyKeyUsedError(ConflictError):
     code = "idempotency_key_reused"
 
 
+class OptedOutError(ConflictError):
+    code = "opted_out"
+
+
 def subject_key(company: str, user_id: str) -> str:
     return f"SUBJ#{company}#{user_id}"
+
+
+def suppression_key(signing_key: bytes, subject: str) -> dict[str, str]:
+    """Where an objection or restriction of `subject` is kept: a keyed hash, no identifier."""
+    return {"pk": "SUPPRESS#" + signing.keyed_hash(signing_key, f"suppress:{subject}"), "sk": "SUPPRESS"}
+
+
+def is_suppressed(item: dict[str, Any] | None, now: datetime) -> bool:
+    return is_live(item, now) and bool({"objected_at", "restricted_at"} & set(item or {}))
 
 
 def _surveys() -> Any:
@@ -118,13 +133,32 @@ def _query_all(table: Any, mapper: Any, **kwargs: Any) -> list[dict[str, Any]]:
 
 # --- throttle state ----------------------------------------------------------------------
 
-def get_throttle(company: str, user_id: str, now: datetime) -> ThrottleState:
-    """One GetItem: everything eligibility needs to know about the user."""
+def get_throttle(company: str, user_id: str, now: datetime,
+                 suppression: dict[str, str] | None = None) -> ThrottleState:
+    """One read: the user's throttle item, batched with their suppression item when given."""
     key = {"pk": subject_key(company, user_id), "sk": "THROTTLE"}
-    item = _feedback().get_item(Key=key).get("Item")
-    if not is_live(item, now):
-        return ThrottleState()
-    return throttle_from_item(item or {})
+    if suppression is None:
+        item = _feedback().get_item(Key=key).get("Item")
+        return throttle_from_item(item or {}) if is_live(item, now) else ThrottleState()
+    found = get_items([key, suppression])
+    item = found.get(key["pk"])
+    state = throttle_from_item(item or {}) if is_live(item, now) else ThrottleState()
+    if is_suppressed(found.get(suppression["pk"]), now):
+        return ThrottleState(products=state.products, last_shown_at=state.last_shown_at, opted_out=True)
+    return state
+
+
+def get_items(keys: list[dict[str, str]]) -> dict[str, dict[str, Any]]:
+    """Items of FeedbackTable by pk: one BatchGetItem per 100 keys (plus any left unprocessed)."""
+    table = get_settings().feedback_table
+    found: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(keys), 100):
+        request: dict[str, Any] = {table: {"Keys": keys[start:start + 100]}}
+        while request:
+            page = aws.dynamodb_client().batch_get_item(RequestItems=request)
+            found.update({i["pk"]: i for i in page.get("Responses", {}).get(table, [])})
+            request = page.get("UnprocessedKeys") or {}
+    return found
 
 
 def throttle_from_item(item: dict[str, Any]) -> ThrottleState:
@@ -188,31 +222,55 @@ def _put(item: dict[str, Any], condition: str | None = "attribute_not_exists(pk)
     return put
 
 
+def _not_suppressed(suppression: dict[str, str], now: int) -> dict[str, Any]:
+    """A transaction check: no live objection or restriction of this subject (privacy domain)."""
+    return {"ConditionCheck": {
+        "TableName": get_settings().feedback_table, "Key": suppression,
+        "ConditionExpression": "(attribute_not_exists(objected_at) AND attribute_not_exists(restricted_at))"
+                               " OR #ttl < :now",
+        "ExpressionAttributeNames": {"#ttl": TTL}, "ExpressionAttributeValues": {":now": now}}}
+
+
+def _transact_unless_suppressed(items: list[dict[str, Any]], suppression: dict[str, str] | None,
+                                now: int) -> None:
+    if suppression is None:
+        _transact(items)
+        return
+    try:
+        _transact([*items, _not_suppressed(suppression, now)])
+    except aws_transaction_cancelled() as exc:
+        reasons = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
+        if reasons and reasons[-1] == "ConditionalCheckFailed":
+            raise OptedOutError("this user objected to or restricted processing", "user.id") from None
+        raise
+
+
 def record_impression(company: str, user_id: str, product: str, event: dict[str, Any],
-                      now: int, throttle_expires: int) -> None:
+                      now: int, throttle_expires: int, suppression: dict[str, str] | None = None) -> None:
     """The banner was shown: an event item, and the throttle moves on, in one transaction."""
     update = _throttle_update(company, user_id, {f"p#{product}#shown_at": now, "last_shown_at": now},
                               throttle_expires, add_unanswered=f"p#{product}#unanswered")
-    _transact([{"Put": _put(event)}, {"Update": update}])
+    _transact_unless_suppressed([{"Put": _put(event)}, {"Update": update}], suppression, now)
 
 
 def record_decline(company: str, user_id: str, product: str, event: dict[str, Any],
-                   now: int, throttle_expires: int) -> None:
+                   now: int, throttle_expires: int, suppression: dict[str, str] | None = None) -> None:
     """'No thanks': an event item, and the product's decline window starts."""
     update = _throttle_update(
         company, user_id,
         {f"p#{product}#declined_at": now, f"p#{product}#unanswered": 0, "last_shown_at": now},
         throttle_expires)
-    _transact([{"Put": _put(event)}, {"Update": update}])
+    _transact_unless_suppressed([{"Put": _put(event)}, {"Update": update}], suppression, now)
 
 
 def put_response(response: dict[str, Any], *, company: str, user_id: str, product: str,
                  now: int, window_start: int, throttle_expires: int,
-                 idempotency: dict[str, Any] | None) -> None:
+                 idempotency: dict[str, Any] | None, suppression: dict[str, str] | None = None) -> None:
     """Store a response, its throttle update and its idempotency record, all or nothing.
 
     Raises AlreadyAnsweredError when the user answered this product within the recontact
-    window, and IdempotencyKeyUsedError when the key was already used (the caller looks it up).
+    window, IdempotencyKeyUsedError when the key was already used (the caller looks it up),
+    and OptedOutError when the user objected to or restricted processing.
     """
     answered = f"p#{product}#answered_at"
     update = _throttle_update(
@@ -222,13 +280,21 @@ def put_response(response: dict[str, Any], *, company: str, user_id: str, produc
     update["ExpressionAttributeNames"]["#ans"] = answered
     items = [{"Put": _put(response)}, {"Update": update}]
     if idempotency:
-        items.insert(0, {"Put": _put(idempotency)})
+        # A key whose record outlived its TTL (deleted late, or never by moto) is free again.
+        claim = _put(idempotency, "attribute_not_exists(pk) OR #ttl <= :now")
+        claim["ExpressionAttributeNames"] = {"#ttl": TTL}
+        claim["ExpressionAttributeValues"] = {":now": now}
+        items.insert(0, {"Put": claim})
+    if suppression:
+        items.append(_not_suppressed(suppression, now))
     try:
         _transact(items)
     except aws_transaction_cancelled() as exc:
         reasons = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
         if idempotency and reasons and reasons[0] == "ConditionalCheckFailed":
             raise IdempotencyKeyUsedError("Idempotency-Key already used", "Idempotency-Key") from None
+        if suppression and reasons and reasons[-1] == "ConditionalCheckFailed":
+            raise OptedOutError("this user objected to or restricted processing", "user.id") from None
         if "ConditionalCheckFailed" in reasons:
             raise AlreadyAnsweredError("this user already answered a survey of this product recently",
                                        "user.id") from None

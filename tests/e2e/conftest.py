@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +27,18 @@ def free_port() -> int:
 
 @pytest.fixture(scope="session")
 def live_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """One `make run` stack shared by the session's e2e tests (use fresh users in them)."""
+    with running_stack(tmp_path_factory.mktemp("stack")) as stack:
+        yield stack
+
+
+@contextmanager
+def running_stack(workdir: Path) -> Iterator[dict[str, Any]]:
     """Starts `python -m devstack` (what `make run` runs) and yields its .local/stack.json."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(MOTO_PORT=str(free_port()), API_PORT=str(free_port()),
-               STACK_FILE=str(tmp_path_factory.mktemp("stack") / "stack.json"))
-    log = tmp_path_factory.mktemp("logs") / "stack.log"
+               STACK_FILE=str(workdir / "stack.json"))
+    log = workdir / "stack.log"
     with log.open("w") as out:
         process = subprocess.Popen([sys.executable, "-m", "devstack"], cwd=ROOT, env=env,
                                    stdout=out, stderr=subprocess.STDOUT)

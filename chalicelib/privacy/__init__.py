@@ -1,0 +1,1 @@
+"""Data-subject rights, retention and minimisation (issue 5)."""
