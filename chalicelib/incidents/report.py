@@ -16,14 +16,14 @@ def build(incident: dict[str, Any]) -> dict[str, Any]:
     verdict = incident.get("verdict") or {}
     review = incident.get("review") or {}
     actions = incident.get("actions") or []
-    source = dict(incident.get("source") or {})
-    source.pop("sender", None)  # the reporter's address stays in the alert (rights requests find it there)
+    # Reports may be object-locked for 3 years, beyond the reach of an erasure request: nothing the
+    # reporter wrote or is named by goes in (no address, subject or summary; the assessment describes it).
+    source = {k: v for k, v in (incident.get("source") or {}).items() if k not in ("sender", "subject")}
     return {
         "report_version": REPORT_VERSION,
         "incident_id": incident["incident_id"],
         "alert_id": incident.get("alert_id"),
         "product": facts.get("product") or incident.get("product"),
-        "summary": incident.get("summary"),
         "created_at": incident.get("created_at"),
         "closed_at": incident.get("closed_at"),
         "created_month": (incident.get("created_at") or "")[:7],
@@ -83,7 +83,6 @@ def markdown(report: dict[str, Any]) -> str:
     sev = report.get("severity") or {}
     lines = [
         f"# Incident report {report['incident_id']}", "",
-        f"- Summary: {report.get('summary') or ''}",
         f"- Product: {report.get('product') or 'n/a'}",
         f"- Opened: {report.get('created_at')} — closed: {report.get('closed_at')}",
         f"- Coordinator: {report.get('coordinator') or 'n/a'}",

@@ -79,9 +79,54 @@ def add_duplicate(alert_id: str, source: dict[str, Any]) -> None:
 
 
 def query_alert_keys_by_email(email: str) -> list[str]:
-    """Keys (pk) of every alert a reporter raised: for data-subject rights."""
-    page = _table().query(IndexName=EMAIL_INDEX, KeyConditionExpression=Key("email_lc").eq(email.lower()))
-    return [i["pk"] for i in page.get("Items", [])]
+    """Keys (pk) of every alert a reporter raised, expired ones too: for data-subject rights."""
+    kwargs: dict[str, Any] = {"IndexName": EMAIL_INDEX,
+                              "KeyConditionExpression": Key("email_lc").eq(email.strip().lower())}
+    keys: list[str] = []
+    while True:
+        page = _table().query(**kwargs)
+        keys += [i["pk"] for i in page.get("Items", [])]
+        if "LastEvaluatedKey" not in page:
+            return keys
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def get_alert_item(pk: str) -> dict[str, Any] | None:
+    """The raw alert item, expired or not (erasure removes what TTL has not yet deleted)."""
+    item = _table().get_item(Key={"pk": pk, "sk": "ALERT"}, ConsistentRead=True).get("Item")
+    return plain(item) if item else None
+
+
+def delete_alert(pk: str) -> None:
+    _table().delete_item(Key={"pk": pk, "sk": "ALERT"})
+
+
+def update_alert(pk: str, sets: dict[str, Any], removes: tuple[str, ...] = ()) -> None:
+    """SET/REMOVE `a.b` paths on an existing alert."""
+    names: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    clauses = []
+    for i, (path, value) in enumerate(sets.items()):
+        values[f":v{i}"] = dynamo(value)
+        clauses.append(_path(f"#p{i}", path, names) + f" = :v{i}")
+    expression = ("SET " + ", ".join(clauses)) if clauses else ""
+    if removes:
+        expression += " REMOVE " + ", ".join(_path(f"#r{i}", p, names) for i, p in enumerate(removes))
+    kwargs: dict[str, Any] = {"Key": {"pk": pk, "sk": "ALERT"}, "UpdateExpression": expression.strip(),
+                              "ConditionExpression": "attribute_exists(pk)", "ExpressionAttributeNames": names}
+    if values:
+        kwargs["ExpressionAttributeValues"] = values
+    _table().update_item(**kwargs)
+
+
+def delete_all_versions(bucket: str, key: str) -> int:
+    """Every version of one object (the inbound bucket is versioned: a plain delete keeps them)."""
+    s3 = aws.client("s3")
+    listed = s3.list_object_versions(Bucket=bucket, Prefix=key)
+    versions = [v for v in listed.get("Versions", []) + listed.get("DeleteMarkers", []) if v["Key"] == key]
+    for version in versions:
+        s3.delete_object(Bucket=bucket, Key=key, VersionId=version["VersionId"])
+    return sum(1 for v in listed.get("Versions", []) if v["Key"] == key)
 
 
 # --- incidents -----------------------------------------------------------------------------

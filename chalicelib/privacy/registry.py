@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 # Adapter modules, imported on first use. The incidents domain adds its own here
 # (reporter records on IncidentsTable `by_email`, inbound mails and attachments in S3).
-BUILT_IN = ("chalicelib.privacy.survey_subjects",)
+BUILT_IN = ("chalicelib.privacy.survey_subjects", "chalicelib.incidents.subjects")
 
 _stores: dict[str, SubjectStore] = {}
 
