@@ -53,6 +53,18 @@ def get_detail(incident_id: str) -> dict[str, Any]:
     return incident
 
 
+def get_report(incident_id: str, fmt: str) -> tuple[str, str]:
+    """The closed incident's report as stored in S3: (content type, body)."""
+    incident = store.get_incident(incident_id, clock.now())
+    location = incident.get("report")
+    if not location:
+        raise StepConflictError(f"incident {incident_id} is at step {incident['step']}: no report until "
+                                "it is closed", "incident_id")
+    if fmt == "markdown":
+        return "text/markdown; charset=utf-8", store.get_report_text(location["markdown_key"])
+    return "application/json", store.get_report_text(location["json_key"])
+
+
 def record_assessment(incident_id: str, facts: dict[str, Any], actor: str) -> dict[str, Any]:
     """Store the facts, return the verdict; at the assessment step, the workflow scores it."""
     now = clock.now()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice import Blueprint
+from chalice import Blueprint, Response
 
 from chalicelib import http, openapi
 from chalicelib.incidents import admin as use_cases
@@ -43,6 +43,16 @@ def list_incidents() -> Any:
 @http.errors
 def get_incident(incident_id: str) -> Any:
     return http.json_response(use_cases.get_detail(incident_id))
+
+
+@admin.route("/v1/admin/incidents/{incident_id}/report", methods=["GET"], **http.ADMIN)
+@openapi.spec("The closed incident's report (JSON, or ?format=markdown), as kept in S3",
+              query=schemas.REPORT_QUERY)
+@http.errors
+def get_report(incident_id: str) -> Any:
+    params = http.parse_query(admin.current_request, schemas.REPORT_QUERY)
+    content_type, body = use_cases.get_report(incident_id, params.get("format", "json"))
+    return Response(body=body, status_code=200, headers={"Content-Type": content_type})
 
 
 @admin.route("/v1/admin/incidents/{incident_id}/assessment", methods=["POST"], **_ADMIN_BODY)

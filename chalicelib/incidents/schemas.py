@@ -112,6 +112,12 @@ REVIEW: dict[str, Any] = {
 
 COORDINATOR: dict[str, Any] = {**_PERSON, "properties": {**_PERSON["properties"], "reason": _TEXT}}
 
+REPORT_QUERY: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {"format": {"enum": ["json", "markdown"]}},
+}
+
 LIST_QUERY: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,

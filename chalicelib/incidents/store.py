@@ -284,6 +284,10 @@ def put_report(year: int, incident_id: str, report: dict[str, Any], markdown: st
             "version_id": as_json["version_id"]}
 
 
+def get_report_text(key: str) -> str:
+    return str(aws.client("s3").get_object(Bucket=_settings().reports_bucket, Key=key)["Body"].read().decode())
+
+
 def _strip(item: dict[str, Any] | None) -> dict[str, Any]:
     out = plain(item or {})
     for key in ("pk", "sk", "list_status", TTL):

@@ -61,6 +61,8 @@ def finish(api: Any, driver: Any, incident_id: str) -> dict[str, Any]:
     closed = driver.until(lambda: (d := detail(api, incident_id))["status"] == "closed" and d)
     s3 = boto3.client("s3", region_name="eu-west-1")
     body = s3.get_object(Bucket=closed["report"]["bucket"], Key=closed["report"]["json_key"])["Body"].read()
+    served = api.http.get(f"/v1/admin/incidents/{incident_id}/report?format=markdown")
+    assert served.body.decode().startswith(f"# Incident report {incident_id}")
     return dict(json.loads(body))
 
 
@@ -157,6 +159,7 @@ def test_admin_steps_out_of_order_are_409(api: Any, driver: Any, frozen_now: Any
     incident_id = open_incident(api, driver)
     path = f"/v1/admin/incidents/{incident_id}"
     assert post(api, f"{path}/review", review_body()).status_code == 409
+    assert api.http.get(f"{path}/report").status_code == 409
     assert post(api, f"{path}/actions", {"complete": True}).json_body["field"] == "complete"
     assert notify(api, incident_id, kind="controller").status_code == 409
     assert api.http.get("/v1/admin/incidents/INC-2026-999999").status_code == 404
