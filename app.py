@@ -5,6 +5,8 @@ from chalice import Chalice, ConvertToMiddleware
 
 from chalicelib import cors, openapi
 from chalicelib.obs import logger, metrics
+from chalicelib.insight import handlers as insight_handlers
+from chalicelib.insight import routes as insight_routes
 from chalicelib.surveys import routes as survey_routes
 
 app = Chalice(app_name="trustloop")
@@ -15,5 +17,7 @@ app.register_middleware(cors.add_cors_headers, "http")
 
 app.register_blueprint(survey_routes.public)
 app.register_blueprint(survey_routes.admin)
+app.register_blueprint(insight_routes.admin)
+app.register_blueprint(insight_handlers.events)
 app.register_blueprint(cors.preflight)
 app.register_blueprint(openapi.routes)
