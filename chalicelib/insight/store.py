@@ -195,15 +195,15 @@ def query_followups(status: str, now: datetime, due_before: str | None = None,
 def update_followup(followup_id: str, expected_status: str, changes: dict[str, Any],
                     reply: dict[str, Any] | None = None) -> dict[str, Any]:
     """Change a follow-up if it is still in `expected_status` (no lost update between admins)."""
-    names = {"#s": "status", "#fs": "fup_status"}
+    names = {"#s": "status"}
     values: dict[str, Any] = {":expected": expected_status}
     sets = []
     for i, (attr, value) in enumerate(changes.items()):
         names[f"#a{i}"], values[f":v{i}"] = attr, _dynamo(value)
         sets.append(f"#a{i} = :v{i}")
     if "status" in changes:
+        names["#fs"], values[":fs"] = "fup_status", changes["status"]
         sets.append("#fs = :fs")
-        values[":fs"] = changes["status"]
     if reply is not None:
         names["#r"] = "replies"
         values[":reply"], values[":empty"] = [_dynamo(reply)], []
