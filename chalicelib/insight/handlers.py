@@ -18,6 +18,7 @@ from chalicelib.insight import service, webhooks
 events = Blueprint(__name__)
 
 STREAM_PLACEHOLDER = "arn:aws:dynamodb:eu-west-1:123456789012:table/FeedbackTable/stream/wired-in-infra"
+QUEUE_PLACEHOLDER = "arn:aws:sqs:eu-west-1:123456789012:webhook-queue-wired-in-infra"
 
 
 @events.on_dynamodb_record(stream_arn=STREAM_PLACEHOLDER, batch_size=100, starting_position="TRIM_HORIZON")
@@ -32,7 +33,7 @@ def _deliver(record: Any) -> None:
     webhooks.deliver(json.loads(record.body))
 
 
-@events.on_sqs_message(queue="trustloop-webhooks", batch_size=10)
+@events.on_sqs_message(queue_arn=QUEUE_PLACEHOLDER, batch_size=10)
 def handle_webhook_deliveries(event: Any) -> dict[str, Any]:
     """Each delivery on its own: failed ones go back to SQS (ReportBatchItemFailures in infra)."""
     processor = BatchProcessor(event_type=EventType.SQS)
