@@ -36,7 +36,7 @@ def _deliver(record: Any) -> None:
 @events.on_sqs_message(queue_arn=QUEUE_PLACEHOLDER, batch_size=10)
 def handle_webhook_deliveries(event: Any) -> dict[str, Any]:
     """Each delivery on its own: failed ones go back to SQS (ReportBatchItemFailures in infra)."""
-    processor = BatchProcessor(event_type=EventType.SQS)
+    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
     return process_partial_response(event=event.to_dict(), record_handler=_deliver, processor=processor,
                                     context=event.context)
 
