@@ -4,9 +4,9 @@ from __future__ import annotations
 from chalice import Chalice, ConvertToMiddleware
 
 from chalicelib import cors, openapi
-from chalicelib.obs import logger, metrics
 from chalicelib.insight import handlers as insight_handlers
 from chalicelib.insight import routes as insight_routes
+from chalicelib.obs import logger, metrics
 from chalicelib.surveys import routes as survey_routes
 
 app = Chalice(app_name="trustloop")

@@ -3,6 +3,7 @@
 A domain registers a job with `@jobs.register(name, schema, summary)`; its schedule (in
 app.py) and `POST /v1/admin/jobs/{name}` both call `run(name, params)`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,7 +17,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 
-
 @dataclass(frozen=True)
 class Job:
     name: str
@@ -28,14 +28,20 @@ class Job:
 JOBS: dict[str, Job] = {}
 
 
-def register(name: str, schema: dict[str, Any] | None = None,
-             summary: str = "") -> Callable[[Callable[[dict[str, Any]], dict[str, Any]]],
-                                            Callable[[dict[str, Any]], dict[str, Any]]]:
+def register(
+    name: str, schema: dict[str, Any] | None = None, summary: str = ""
+) -> Callable[[Callable[[dict[str, Any]], dict[str, Any]]], Callable[[dict[str, Any]], dict[str, Any]]]:
     """Add a job; `schema` (JSON Schema of an object) checks its parameters."""
+
     def add(fn: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[[dict[str, Any]], dict[str, Any]]:
-        JOBS[name] = Job(name, summary or (fn.__doc__ or "").strip().split("\n")[0],
-                         schema or {"type": "object", "additionalProperties": False, "properties": {}}, fn)
+        JOBS[name] = Job(
+            name,
+            summary or (fn.__doc__ or "").strip().split("\n")[0],
+            schema or {"type": "object", "additionalProperties": False, "properties": {}},
+            fn,
+        )
         return fn
+
     return add
 
 
@@ -52,5 +58,7 @@ def run(name: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
 
 
 def describe() -> list[dict[str, Any]]:
-    return [{"name": j.name, "summary": j.summary, "params": j.schema} for j in sorted(JOBS.values(),
-                                                                                       key=lambda j: j.name)]
+    return [
+        {"name": j.name, "summary": j.summary, "params": j.schema}
+        for j in sorted(JOBS.values(), key=lambda j: j.name)
+    ]

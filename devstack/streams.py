@@ -5,12 +5,12 @@ Which stream feeds which handler is read from infra/'s overrides of chalice's fu
 in the shape Lambda gives them (`{"Records": [...]}`), a batch at a time; a batch that fails
 is retried (as Lambda does), then skipped with a message after a few attempts.
 """
+
 from __future__ import annotations
 
 import logging
 import os
 import threading
-import time
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -29,8 +29,12 @@ MAX_ATTEMPTS = 3
 
 def streams_client(region: str = "eu-west-1") -> Any:
     # The account-based endpoint botocore picks by default is one moto does not route.
-    return boto3.client("dynamodbstreams", region_name=region, endpoint_url=os.environ.get("AWS_ENDPOINT_URL"),
-                        config=Config(account_id_endpoint_mode="disabled"))
+    return boto3.client(
+        "dynamodbstreams",
+        region_name=region,
+        endpoint_url=os.environ.get("AWS_ENDPOINT_URL"),
+        config=Config(account_id_endpoint_mode="disabled"),
+    )
 
 
 def handler_for(app: Any, logical_id: str) -> Any:
@@ -65,8 +69,8 @@ class StreamReader:
         for shard in shards:
             if shard["ShardId"] not in self.iterators:
                 self.iterators[shard["ShardId"]] = self.client.get_shard_iterator(
-                    StreamArn=self.stream_arn, ShardId=shard["ShardId"],
-                    ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+                    StreamArn=self.stream_arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+                )["ShardIterator"]
 
     def poll(self, limit: int = 100) -> list[dict[str, Any]]:
         """The next records, in Lambda's event shape."""
@@ -88,9 +92,15 @@ def lambda_record(record: dict[str, Any], stream_arn: str) -> dict[str, Any]:
     if hasattr(created, "timestamp"):
         ddb["ApproximateCreationDateTime"] = created.timestamp()
     ddb.setdefault("SizeBytes", 0)
-    return {"eventID": record["eventID"], "eventName": record["eventName"], "eventVersion": "1.1",
-            "eventSource": "aws:dynamodb", "awsRegion": stream_arn.split(":")[3], "dynamodb": ddb,
-            "eventSourceARN": stream_arn}
+    return {
+        "eventID": record["eventID"],
+        "eventName": record["eventName"],
+        "eventVersion": "1.1",
+        "eventSource": "aws:dynamodb",
+        "awsRegion": stream_arn.split(":")[3],
+        "dynamodb": ddb,
+        "eventSourceARN": stream_arn,
+    }
 
 
 def deliver(handler: Any, function_name: str, records: list[dict[str, Any]]) -> Any:
@@ -107,12 +117,18 @@ def drain(reader: StreamReader, handler: Any, function_name: str) -> int:
     return total
 
 
-def start(app: Any, template: dict[str, Any], resolver: Resolver, stop: threading.Event) -> list[threading.Thread]:
+def start(
+    app: Any, template: dict[str, Any], resolver: Resolver, stop: threading.Event
+) -> list[threading.Thread]:
     """One daemon thread per stream event source."""
     threads = []
     for function_name, handler, arn in stream_bindings(app, template, resolver):
-        thread = threading.Thread(target=_run, args=(StreamReader(arn), handler, function_name, stop),
-                                  name=f"stream-{function_name}", daemon=True)
+        thread = threading.Thread(
+            target=_run,
+            args=(StreamReader(arn), handler, function_name, stop),
+            name=f"stream-{function_name}",
+            daemon=True,
+        )
         thread.start()
         threads.append(thread)
     return threads

@@ -2,6 +2,7 @@
 
 This module is the domain's S3 adapter (reports in, packs out); the summaries are pure (packs.py).
 """
+
 from __future__ import annotations
 
 import json
@@ -34,15 +35,19 @@ def read_reports(year: str) -> list[dict[str, Any]]:
 
 
 def _put(key: str, body: str, content_type: str) -> None:
-    aws.client("s3").put_object(Bucket=get_settings().packs_bucket, Key=key, Body=body.encode(),
-                                ContentType=content_type)
+    aws.client("s3").put_object(
+        Bucket=get_settings().packs_bucket, Key=key, Body=body.encode(), ContentType=content_type
+    )
 
 
 def _write(prefix: str, pack: dict[str, Any]) -> dict[str, Any]:
     _put(f"{prefix}.json", json.dumps(pack, indent=2), "application/json")
     _put(f"{prefix}.html", packs.render_html(pack), "text/html; charset=utf-8")
-    return {"bucket": get_settings().packs_bucket, "keys": [f"{prefix}.json", f"{prefix}.html"],
-            "incidents": pack["incidents"]}
+    return {
+        "bucket": get_settings().packs_bucket,
+        "keys": [f"{prefix}.json", f"{prefix}.html"],
+        "incidents": pack["incidents"],
+    }
 
 
 def write_monthly_pack(month: str | None = None) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 Chalice needs an event source at import; the real ARNs are wired in infra/insight.yaml
 (overrides of these functions' Events), so the names below are placeholders.
 """
+
 from __future__ import annotations
 
 import json
@@ -25,8 +26,11 @@ QUEUE_PLACEHOLDER = "arn:aws:sqs:eu-west-1:123456789012:webhook-queue-wired-in-i
 def handle_feedback_stream(event: Any) -> None:
     """Responses and events into aggregates, follow-ups and webhooks; a failure retries the batch."""
     for record in event:
-        service.apply_record(record.event_name, service.from_stream_image(record.new_image),
-                             service.from_stream_image(record.old_image))
+        service.apply_record(
+            record.event_name,
+            service.from_stream_image(record.new_image),
+            service.from_stream_image(record.old_image),
+        )
 
 
 def _deliver(record: Any) -> None:
@@ -37,8 +41,9 @@ def _deliver(record: Any) -> None:
 def handle_webhook_deliveries(event: Any) -> dict[str, Any]:
     """Each delivery on its own: failed ones go back to SQS (ReportBatchItemFailures in infra)."""
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-    return process_partial_response(event=event.to_dict(), record_handler=_deliver, processor=processor,
-                                    context=event.context)
+    return process_partial_response(
+        event=event.to_dict(), record_handler=_deliver, processor=processor, context=event.context
+    )
 
 
 @events.schedule(Rate(1, unit=Rate.HOURS))

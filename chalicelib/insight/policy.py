@@ -4,6 +4,7 @@ Each check returns findings `{rule, severity, message, match}`: `block` must be 
 sending; `route` means the case goes to management or corporate communication first.
 Word lists are deliberately short and literal: a finding is a prompt for a person, not a verdict.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,48 +22,139 @@ _ABSOLUTES = {
 # "Do not comment on rumours and speculations about acquisitions, numbers, future
 # products/services, change in strategy, changes in organisation."
 _OFF_LIMITS = {
-    "rumours": {"en": ["rumour", "rumor", "speculation", "speculate"],
-                "nb": ["rykte", "ryktet", "rykter", "spekulasjon"],
-                "sv": ["rykte", "ryktet", "rykten", "spekulation"]},
-    "acquisitions": {"en": ["acquisition", "acquire", "acquired", "merger", "takeover", "buyout"],
-                     "nb": ["oppkjøp", "fusjon", "kjøpt opp", "kjøpe opp"],
-                     "sv": ["förvärv", "uppköp", "fusion", "köpt upp", "köpa upp"]},
-    "figures": {"en": ["revenue", "profit", "turnover", "earnings", "sales figures", "numbers"],
-                "nb": ["omsetning", "overskudd", "resultat", "inntjening", "tall"],
-                "sv": ["omsättning", "vinst", "resultat", "intäkter", "siffror"]},
-    "future_products": {"en": ["roadmap", "upcoming release", "next version", "future product",
-                               "coming soon", "will launch", "new feature next"],
-                        "nb": ["veikart", "neste versjon", "kommende", "lanseres", "fremtidige produkter"],
-                        "sv": ["färdplan", "nästa version", "kommande", "lanseras", "framtida produkter"]},
+    "rumours": {
+        "en": ["rumour", "rumor", "speculation", "speculate"],
+        "nb": ["rykte", "ryktet", "rykter", "spekulasjon"],
+        "sv": ["rykte", "ryktet", "rykten", "spekulation"],
+    },
+    "acquisitions": {
+        "en": ["acquisition", "acquire", "acquired", "merger", "takeover", "buyout"],
+        "nb": ["oppkjøp", "fusjon", "kjøpt opp", "kjøpe opp"],
+        "sv": ["förvärv", "uppköp", "fusion", "köpt upp", "köpa upp"],
+    },
+    "figures": {
+        "en": ["revenue", "profit", "turnover", "earnings", "sales figures", "numbers"],
+        "nb": ["omsetning", "overskudd", "resultat", "inntjening", "tall"],
+        "sv": ["omsättning", "vinst", "resultat", "intäkter", "siffror"],
+    },
+    "future_products": {
+        "en": [
+            "roadmap",
+            "upcoming release",
+            "next version",
+            "future product",
+            "coming soon",
+            "will launch",
+            "new feature next",
+        ],
+        "nb": ["veikart", "neste versjon", "kommende", "lanseres", "fremtidige produkter"],
+        "sv": ["färdplan", "nästa version", "kommande", "lanseras", "framtida produkter"],
+    },
     "strategy": {"en": ["strategy", "strategic"], "nb": ["strategi"], "sv": ["strategi"]},
-    "organisation": {"en": ["reorganisation", "reorganization", "restructuring", "layoff", "layoffs",
-                            "redundancies", "new ceo"],
-                     "nb": ["omorganisering", "nedbemanning", "oppsigelser", "ny toppsjef"],
-                     "sv": ["omorganisation", "neddragning", "uppsägningar", "ny vd"]},
+    "organisation": {
+        "en": [
+            "reorganisation",
+            "reorganization",
+            "restructuring",
+            "layoff",
+            "layoffs",
+            "redundancies",
+            "new ceo",
+        ],
+        "nb": ["omorganisering", "nedbemanning", "oppsigelser", "ny toppsjef"],
+        "sv": ["omorganisation", "neddragning", "uppsägningar", "ny vd"],
+    },
 }
-# "We never speak badly about others: customers, employees, competitors."
+# Seed 002: we never speak badly about others - customers, employees, competitors.
 _DISPARAGING = {
-    "en": ["stupid", "idiot", "idiots", "incompetent", "useless", "lazy", "clueless", "fault of our",
-           "their fault", "your fault", "blame", "worse than", "terrible company", "crap"],
-    "nb": ["dum", "dumme", "idiot", "idioter", "inkompetent", "ubrukelig", "lat", "deres feil",
-           "din feil", "skyld", "dårligere enn", "elendig"],
-    "sv": ["dum", "dumma", "idiot", "idioter", "inkompetent", "oduglig", "lat", "deras fel",
-           "ditt fel", "skyll", "sämre än", "usel"],
+    "en": [
+        "stupid",
+        "idiot",
+        "idiots",
+        "incompetent",
+        "useless",
+        "lazy",
+        "clueless",
+        "fault of our",
+        "their fault",
+        "your fault",
+        "blame",
+        "worse than",
+        "terrible company",
+        "crap",
+    ],
+    "nb": [
+        "dum",
+        "dumme",
+        "idiot",
+        "idioter",
+        "inkompetent",
+        "ubrukelig",
+        "lat",
+        "deres feil",
+        "din feil",
+        "skyld",
+        "dårligere enn",
+        "elendig",
+    ],
+    "sv": [
+        "dum",
+        "dumma",
+        "idiot",
+        "idioter",
+        "inkompetent",
+        "oduglig",
+        "lat",
+        "deras fel",
+        "ditt fel",
+        "skyll",
+        "sämre än",
+        "usel",
+    ],
 }
 # Difficult cases: discuss with management (or corporate communication) before sending.
 _DIFFICULT = {
-    "management": {"en": ["lawyer", "legal action", "sue", "court", "complaint to the", "data protection authority",
-                          "compensation", "refund", "cancel my contract", "ombudsman"],
-                   "nb": ["advokat", "søksmål", "saksøke", "retten", "datatilsynet", "erstatning",
-                          "refusjon", "si opp avtalen", "forbrukerrådet"],
-                   "sv": ["advokat", "stämma", "domstol", "imy", "integritetsskyddsmyndigheten",
-                          "ersättning", "återbetalning", "säga upp avtalet", "konsumentverket"]},
-    "corporate_communication": {"en": ["journalist", "press", "newspaper", "media", "go public",
-                                       "crisis", "data breach", "leak"],
-                                "nb": ["journalist", "pressen", "avis", "media", "krise", "datainnbrudd",
-                                       "lekkasje"],
-                                "sv": ["journalist", "pressen", "tidning", "media", "kris", "dataintrång",
-                                       "läcka"]},
+    "management": {
+        "en": [
+            "lawyer",
+            "legal action",
+            "sue",
+            "court",
+            "complaint to the",
+            "data protection authority",
+            "compensation",
+            "refund",
+            "cancel my contract",
+            "ombudsman",
+        ],
+        "nb": [
+            "advokat",
+            "søksmål",
+            "saksøke",
+            "retten",
+            "datatilsynet",
+            "erstatning",
+            "refusjon",
+            "si opp avtalen",
+            "forbrukerrådet",
+        ],
+        "sv": [
+            "advokat",
+            "stämma",
+            "domstol",
+            "imy",
+            "integritetsskyddsmyndigheten",
+            "ersättning",
+            "återbetalning",
+            "säga upp avtalet",
+            "konsumentverket",
+        ],
+    },
+    "corporate_communication": {
+        "en": ["journalist", "press", "newspaper", "media", "go public", "crisis", "data breach", "leak"],
+        "nb": ["journalist", "pressen", "avis", "media", "krise", "datainnbrudd", "lekkasje"],
+        "sv": ["journalist", "pressen", "tidning", "media", "kris", "dataintrång", "läcka"],
+    },
 }
 
 
@@ -93,15 +185,30 @@ def check_draft(draft: Draft) -> list[dict[str, Any]]:
     langs = _languages(draft.language)
     for lang in langs:
         for word in _find(_ABSOLUTES[lang], draft.text):
-            findings.append(_finding("absolute_promise", "block", word,
-                                     "avoid never/always and promises: promise only what can be delivered"))
+            findings.append(
+                _finding(
+                    "absolute_promise",
+                    "block",
+                    word,
+                    "avoid never/always and promises: promise only what can be delivered",
+                )
+            )
         for topic, words in _OFF_LIMITS.items():
             for word in _find(words[lang], draft.text):
-                findings.append(_finding(f"off_limits_{topic}", "block", word,
-                                         f"no comment on {topic.replace('_', ' ')} (rumours and speculation)"))
+                findings.append(
+                    _finding(
+                        f"off_limits_{topic}",
+                        "block",
+                        word,
+                        f"no comment on {topic.replace('_', ' ')} (rumours and speculation)",
+                    )
+                )
         for word in _find(_DISPARAGING[lang], draft.text):
-            findings.append(_finding("speaks_badly", "block", word,
-                                     "never speak badly of customers, employees or competitors"))
+            findings.append(
+                _finding(
+                    "speaks_badly", "block", word, "never speak badly of customers, employees or competitors"
+                )
+            )
     findings += _signature_findings(draft)
     findings += _routing_findings(draft, langs)
     return _unique(findings)
@@ -114,28 +221,43 @@ def _signature_findings(draft: Draft) -> list[dict[str, Any]]:
         if not value or not value.strip():
             out.append(_finding(f"missing_{part}", "block", None, f"sign the reply with your {part}"))
         elif value.strip().lower() not in draft.text.lower():
-            out.append(_finding(f"missing_{part}", "block", value, f"the reply text does not carry your {part}"))
+            out.append(
+                _finding(f"missing_{part}", "block", value, f"the reply text does not carry your {part}")
+            )
     return out
 
 
 def _routing_findings(draft: Draft, langs: list[str]) -> list[dict[str, Any]]:
     if draft.in_crisis:
-        return [_finding("difficult_case", "route", None,
-                         "in a crisis corporate communication handles all communication",
-                         route_to="corporate_communication")]
+        return [
+            _finding(
+                "difficult_case",
+                "route",
+                None,
+                "in a crisis corporate communication handles all communication",
+                route_to="corporate_communication",
+            )
+        ]
     text = f"{draft.text}\n{draft.customer_comment or ''}"
     for route_to in ("corporate_communication", "management"):
         for lang in langs:
             hits = _find(_DIFFICULT[route_to][lang], text)
             if hits:
-                return [_finding("difficult_case", "route", hits[0],
-                                 f"discuss with {route_to.replace('_', ' ')} before sending",
-                                 route_to=route_to)]
+                return [
+                    _finding(
+                        "difficult_case",
+                        "route",
+                        hits[0],
+                        f"discuss with {route_to.replace('_', ' ')} before sending",
+                        route_to=route_to,
+                    )
+                ]
     return []
 
 
-def _finding(rule: str, severity: str, match: str | None, message: str,
-             route_to: str | None = None) -> dict[str, Any]:
+def _finding(
+    rule: str, severity: str, match: str | None, message: str, route_to: str | None = None
+) -> dict[str, Any]:
     finding: dict[str, Any] = {"rule": rule, "severity": severity, "match": match, "message": message}
     if route_to:
         finding["route_to"] = route_to

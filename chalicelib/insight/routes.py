@@ -1,4 +1,5 @@
 """Insight routes (admin only): score reports, follow-ups and replies, webhooks, jobs on demand."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -19,15 +20,19 @@ def _wants_csv(params: dict[str, Any]) -> bool:
 
 
 @admin.route("/v1/admin/reports/scores", methods=["GET"], **http.ADMIN)
-@openapi.spec("NPS/CSAT/CES with 95% CIs, from daily aggregates (Accept: text/csv for CSV)",
-              query=schemas.SCORES_QUERY)
+@openapi.spec(
+    "NPS/CSAT/CES with 95% CIs, from daily aggregates (Accept: text/csv for CSV)", query=schemas.SCORES_QUERY
+)
 @http.errors
 def get_scores() -> Any:
     params = http.parse_query(admin.current_request, schemas.SCORES_QUERY)
     report = service.score_report(params)
     if _wants_csv(params):
-        return Response(body=service.report_csv(report), status_code=200,
-                        headers={"Content-Type": "text/csv; charset=utf-8"})
+        return Response(
+            body=service.report_csv(report),
+            status_code=200,
+            headers={"Content-Type": "text/csv; charset=utf-8"},
+        )
     return http.json_response(report)
 
 
@@ -36,7 +41,9 @@ def get_scores() -> Any:
 @http.errors
 def list_followups() -> Any:
     params = http.parse_query(admin.current_request, schemas.FOLLOWUP_LIST_QUERY)
-    return http.json_response(followups.list_followups(params.get("status", "open"), int(params.get("limit", 100))))
+    return http.json_response(
+        followups.list_followups(params.get("status", "open"), int(params.get("limit", 100)))
+    )
 
 
 @admin.route("/v1/admin/followups/overdue", methods=["GET"], **http.ADMIN)
@@ -62,8 +69,11 @@ def move_followup(followup_id: str) -> Any:
 
 
 @admin.route("/v1/admin/followups/{followup_id}/replies", methods=["POST"], **_ADMIN_BODY)
-@openapi.spec("Check a reply draft against the response policy; send it when asked and allowed",
-              body=schemas.REPLY, status=201)
+@openapi.spec(
+    "Check a reply draft against the response policy; send it when asked and allowed",
+    body=schemas.REPLY,
+    status=201,
+)
 @http.errors
 def post_reply(followup_id: str) -> Any:
     body = http.parse_body(admin.current_request, schemas.REPLY)
@@ -93,8 +103,7 @@ def list_jobs() -> Any:
 
 
 @admin.route("/v1/admin/jobs/{name}", methods=["POST"], **_ADMIN_BODY)
-@openapi.spec("Run a scheduled job now, with parameters (e.g. {\"month\": \"2026-11\"})",
-              body=schemas.JOB_PARAMS)
+@openapi.spec('Run a scheduled job now, with parameters (e.g. {"month": "2026-11"})', body=schemas.JOB_PARAMS)
 @http.errors
 def run_job(name: str) -> Any:
     body = http.parse_body(admin.current_request, schemas.JOB_PARAMS)

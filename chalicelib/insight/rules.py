@@ -10,6 +10,7 @@ Confidence intervals are 95% (z = 1.96):
   clamped to [−100, 100] (normal approximation, as in the NPS literature);
 - CES mean: mean ± z·s/√n with the sample standard deviation s (n − 1); none below n = 2.
 """
+
 from __future__ import annotations
 
 import math
@@ -67,14 +68,25 @@ def contribution_of(item: dict[str, Any]) -> Contribution | None:
         return None
     if pk.startswith("RESP#") and item.get("score") is not None:
         user = item.get("user") or {}
-        country = (item.get("country") or user.get("country") or None)
-        return Contribution("response", str(item["metric"]), str(item["product"]), when,
-                            str(item.get("channel", "unknown")),
-                            country.upper() if country else None,
-                            _language(item.get("locale")), int(item["score"]))
+        country = item.get("country") or user.get("country") or None
+        return Contribution(
+            "response",
+            str(item["metric"]),
+            str(item["product"]),
+            when,
+            str(item.get("channel", "unknown")),
+            country.upper() if country else None,
+            _language(item.get("locale")),
+            int(item["score"]),
+        )
     if pk.startswith("EVT#") and item.get("type") in ("impression", "decline"):
-        return Contribution(str(item["type"]), str(item["metric"]), str(item["product"]), when,
-                            str(item.get("channel", "unknown")))
+        return Contribution(
+            str(item["type"]),
+            str(item["metric"]),
+            str(item["product"]),
+            when,
+            str(item.get("channel", "unknown")),
+        )
     return None
 
 
@@ -89,6 +101,7 @@ def is_counted(item: dict[str, Any]) -> bool:
 
 
 # --- scores --------------------------------------------------------------------------------
+
 
 def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float] | None:
     """Wilson score interval of a proportion, in [0, 1]; None when n is 0."""
@@ -116,8 +129,14 @@ def nps(counts: dict[int, int]) -> dict[str, Any]:
     n = sum(counts.values())
     promoters = sum(c for s, c in counts.items() if s >= 9)
     detractors = sum(c for s, c in counts.items() if s <= 6)
-    body: dict[str, Any] = {"count": n, "promoters": promoters, "passives": n - promoters - detractors,
-                            "detractors": detractors, "score": None, "ci95": None}
+    body: dict[str, Any] = {
+        "count": n,
+        "promoters": promoters,
+        "passives": n - promoters - detractors,
+        "detractors": detractors,
+        "score": None,
+        "ci95": None,
+    }
     if n:
         p, d = promoters / n, detractors / n
         half = Z95 * math.sqrt(max(0.0, p + d - (p - d) ** 2) / n)
@@ -130,17 +149,26 @@ def csat(counts: dict[int, int]) -> dict[str, Any]:
     """CSAT: % of answers that are 4 or 5 on 1–5."""
     n = sum(counts.values())
     satisfied = sum(c for s, c in counts.items() if s >= 4)
-    return {"count": n, "satisfied": satisfied, "score": _pct(satisfied / n) if n else None,
-            "ci95": _pct_interval(wilson(satisfied, n))}
+    return {
+        "count": n,
+        "satisfied": satisfied,
+        "score": _pct(satisfied / n) if n else None,
+        "ci95": _pct_interval(wilson(satisfied, n)),
+    }
 
 
 def ces(counts: dict[int, int]) -> dict[str, Any]:
     """CES on 1–7 (higher = easier): the mean, and % of answers 5–7."""
     n = sum(counts.values())
     easy = sum(c for s, c in counts.items() if s >= 5)
-    body: dict[str, Any] = {"count": n, "easy": easy, "mean": None, "mean_ci95": None,
-                            "easy_percent": _pct(easy / n) if n else None,
-                            "easy_ci95": _pct_interval(wilson(easy, n))}
+    body: dict[str, Any] = {
+        "count": n,
+        "easy": easy,
+        "mean": None,
+        "mean_ci95": None,
+        "easy_percent": _pct(easy / n) if n else None,
+        "easy_ci95": _pct_interval(wilson(easy, n)),
+    }
     if n:
         mean = sum(s * c for s, c in counts.items()) / n
         body["mean"] = round(mean, 3)
@@ -157,10 +185,17 @@ SCORERS = {"nps": nps, "csat": csat, "ces": ces}
 def rates(responses: int, impressions: int, declines: int) -> dict[str, Any]:
     """Response and decline rates over impressions (None when impressions are unknown)."""
     if impressions <= 0:
-        return {"impressions": impressions, "declines": declines, "response_rate": None,
-                "response_rate_ci95": None, "decline_rate": None, "decline_rate_ci95": None}
+        return {
+            "impressions": impressions,
+            "declines": declines,
+            "response_rate": None,
+            "response_rate_ci95": None,
+            "decline_rate": None,
+            "decline_rate_ci95": None,
+        }
     return {
-        "impressions": impressions, "declines": declines,
+        "impressions": impressions,
+        "declines": declines,
         "response_rate": _pct(min(responses, impressions) / impressions),
         "response_rate_ci95": _pct_interval(wilson(min(responses, impressions), impressions)),
         "decline_rate": _pct(min(declines, impressions) / impressions),
@@ -201,8 +236,14 @@ def summarise(metric: str, items: list[dict[str, Any]], group_by: str | None) ->
         scores = SCORERS[metric](row["counts"])
         has_events = group_by in (None, "channel", *PERIODS)
         rate = rates(scores["count"], row["impressions"], row["declines"]) if has_events else {}
-        rows.append({"group": key, **scores, **rate,
-                     "distribution": {str(s): c for s, c in sorted(row["counts"].items())}})
+        rows.append(
+            {
+                "group": key,
+                **scores,
+                **rate,
+                "distribution": {str(s): c for s, c in sorted(row["counts"].items())},
+            }
+        )
     return rows
 
 
@@ -211,6 +252,7 @@ def days_between(start: date, end: date) -> int:
 
 
 # --- follow-ups ----------------------------------------------------------------------------
+
 
 def needs_followup(metric: str, score: int, comment: str | None) -> bool:
     """A detractor, a low CSAT (1–2) or a high-effort CES (1–3), when they told us why."""

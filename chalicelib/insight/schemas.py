@@ -1,4 +1,5 @@
 """JSON Schemas of the insight routes and jobs: used to validate input and to write the OpenAPI doc."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -63,8 +64,12 @@ WEBHOOK: dict[str, Any] = {
     "required": ["url", "events"],
     "properties": {
         "url": {"type": "string", "minLength": 8, "maxLength": 2048},
-        "events": {"type": "array", "minItems": 1, "uniqueItems": True,
-                   "items": {"type": "string", "enum": list(EVENTS)}},
+        "events": {
+            "type": "array",
+            "minItems": 1,
+            "uniqueItems": True,
+            "items": {"type": "string", "enum": list(EVENTS)},
+        },
         "include_free_text": {"type": "boolean"},
         "include_contact": {"type": "boolean"},
         "active": {"type": "boolean"},

@@ -1,4 +1,5 @@
 """Insight use cases: the stream applied to aggregates and follow-ups, reports, rebuilds."""
+
 from __future__ import annotations
 
 import csv
@@ -53,15 +54,24 @@ def _apply_contribution(source_id: str, contribution: Contribution, counted: boo
 
 
 def contribution_from_ledger(ledger: dict[str, Any]) -> Contribution:
-    return Contribution(ledger["kind"], ledger["metric"], ledger["product"], ledger["day"], ledger["channel"],
-                        ledger.get("country"), ledger.get("locale"),
-                        int(ledger["score"]) if ledger.get("score") is not None else None)
+    return Contribution(
+        ledger["kind"],
+        ledger["metric"],
+        ledger["product"],
+        ledger["day"],
+        ledger["channel"],
+        ledger.get("country"),
+        ledger.get("locale"),
+        int(ledger["score"]) if ledger.get("score") is not None else None,
+    )
 
 
 def _emit_metrics(c: Contribution) -> None:
     """EMF counters: the dashboard computes NPS as 100·(promoters − detractors)/answers."""
     if c.kind != "response":
-        metrics.add_metric(name="Impressions" if c.kind == "impression" else "Declines", unit="Count", value=1)
+        metrics.add_metric(
+            name="Impressions" if c.kind == "impression" else "Declines", unit="Count", value=1
+        )
         return
     metrics.add_metric(name="Responses", unit="Count", value=1)
     score = int(c.score or 0)
@@ -93,6 +103,7 @@ def _apply_response(new: dict[str, Any], old: dict[str, Any], event_name: str) -
 
 # --- reports ---------------------------------------------------------------------------------
 
+
 def _day(params: dict[str, Any], name: str) -> date:
     try:
         return date.fromisoformat(params[name])
@@ -117,14 +128,38 @@ def score_report(params: dict[str, Any]) -> dict[str, Any]:
     elif group_by in rules.PERIODS:
         rows = rules.summarise(metric, everything, group_by)
     empty = rules.summarise(metric, [{"day": first.isoformat()}], None)[0]
-    return {"metric": metric, "product": product, "from": first.isoformat(), "to": last.isoformat(),
-            "group_by": group_by, "total": total[0] if total else {**empty, "group": rules.ALL},
-            "rows": rows, "method": "docs/insight.md#confidence-intervals"}
+    return {
+        "metric": metric,
+        "product": product,
+        "from": first.isoformat(),
+        "to": last.isoformat(),
+        "group_by": group_by,
+        "total": total[0] if total else {**empty, "group": rules.ALL},
+        "rows": rows,
+        "method": "docs/insight.md#confidence-intervals",
+    }
 
 
-CSV_FIELDS = ("group", "count", "score", "ci95_low", "ci95_high", "mean", "mean_ci95_low", "mean_ci95_high",
-              "easy_percent", "promoters", "passives", "detractors", "satisfied", "easy", "impressions",
-              "declines", "response_rate", "decline_rate")
+CSV_FIELDS = (
+    "group",
+    "count",
+    "score",
+    "ci95_low",
+    "ci95_high",
+    "mean",
+    "mean_ci95_low",
+    "mean_ci95_high",
+    "easy_percent",
+    "promoters",
+    "passives",
+    "detractors",
+    "satisfied",
+    "easy",
+    "impressions",
+    "declines",
+    "response_rate",
+    "decline_rate",
+)
 
 
 def report_csv(report: dict[str, Any]) -> str:
@@ -145,6 +180,7 @@ def report_csv(report: dict[str, Any]) -> str:
 
 # --- rebuild ---------------------------------------------------------------------------------
 
+
 def rebuild_aggregates(params: dict[str, Any] | None = None) -> dict[str, Any]:
     """Recompute every aggregate from the responses and events (and the ledger of those gone).
 
@@ -156,8 +192,10 @@ def rebuild_aggregates(params: dict[str, Any] | None = None) -> dict[str, Any]:
         _add_source(sources, item)
     for item in store.scan_prefix(get_settings().feedback_table, "EVT#"):
         _add_source(sources, item)
-    ledger_items = {i["pk"].removeprefix("CONTRIB#"): i for i in store.scan_prefix(get_settings().insight_table,
-                                                                                   "CONTRIB#")}
+    ledger_items = {
+        i["pk"].removeprefix("CONTRIB#"): i
+        for i in store.scan_prefix(get_settings().insight_table, "CONTRIB#")
+    }
     for source_id, entry in ledger_items.items():
         if source_id not in sources:
             sources[source_id] = (contribution_from_ledger(entry), bool(entry.get("counted")))
@@ -168,7 +206,9 @@ def rebuild_aggregates(params: dict[str, Any] | None = None) -> dict[str, Any]:
         if not counted:
             continue
         for dim, value in c.cells():
-            cell = aggregates.setdefault((store.agg_pk(c.metric, c.product), store.agg_sk(dim, c.day, value)), {})
+            cell = aggregates.setdefault(
+                (store.agg_pk(c.metric, c.product), store.agg_sk(dim, c.day, value)), {}
+            )
             cell[c.counter()] = cell.get(c.counter(), 0) + 1
     written = store.replace_aggregates(aggregates, ledger)
     logger.info("aggregates rebuilt", extra={"sources": len(sources), "aggregate_items": written})

@@ -9,6 +9,7 @@ Keys (InsightTable; aggregates hold no personal data, follow-ups expire with the
   HOOK#<product>         / HOOK                  a product's webhook endpoint and its options
 A report reads O(days × groups) aggregate items through one Query; never a Scan on a request.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -49,20 +50,33 @@ def agg_sk(dim: str, day: str, value: str) -> str:
 
 # --- aggregates -----------------------------------------------------------------------------
 
+
 def _agg_update(c: Contribution, dim: str, value: str, delta: int) -> dict[str, Any]:
-    return {"Update": {
-        "TableName": _name(),
-        "Key": {"pk": agg_pk(c.metric, c.product), "sk": agg_sk(dim, c.day, value)},
-        "UpdateExpression": "SET #d = :d, #day = :day, #v = :v ADD #n :delta",
-        "ExpressionAttributeNames": {"#d": "dim", "#day": "day", "#v": "value", "#n": c.counter()},
-        "ExpressionAttributeValues": {":d": dim, ":day": c.day, ":v": value, ":delta": delta},
-    }}
+    return {
+        "Update": {
+            "TableName": _name(),
+            "Key": {"pk": agg_pk(c.metric, c.product), "sk": agg_sk(dim, c.day, value)},
+            "UpdateExpression": "SET #d = :d, #day = :day, #v = :v ADD #n :delta",
+            "ExpressionAttributeNames": {"#d": "dim", "#day": "day", "#v": "value", "#n": c.counter()},
+            "ExpressionAttributeValues": {":d": dim, ":day": c.day, ":v": value, ":delta": delta},
+        }
+    }
 
 
 def _ledger_item(source_id: str, c: Contribution, counted: bool) -> dict[str, Any]:
-    item = {"pk": f"CONTRIB#{source_id}", "sk": "CONTRIB", "counted": counted, "kind": c.kind,
-            "metric": c.metric, "product": c.product, "day": c.day, "channel": c.channel,
-            "country": c.country, "locale": c.locale, "score": c.score}
+    item = {
+        "pk": f"CONTRIB#{source_id}",
+        "sk": "CONTRIB",
+        "counted": counted,
+        "kind": c.kind,
+        "metric": c.metric,
+        "product": c.product,
+        "day": c.day,
+        "channel": c.channel,
+        "country": c.country,
+        "locale": c.locale,
+        "score": c.score,
+    }
     return {k: v for k, v in item.items() if v is not None}
 
 
@@ -71,17 +85,28 @@ def count_contribution(source_id: str, c: Contribution) -> bool:
 
     Returns False when the ledger says it is already counted (a redelivered stream record).
     """
-    ledger = {"Put": {"TableName": _name(), "Item": _ledger_item(source_id, c, True),
-                      "ConditionExpression": "attribute_not_exists(pk) OR counted = :f",
-                      "ExpressionAttributeValues": {":f": False}}}
+    ledger = {
+        "Put": {
+            "TableName": _name(),
+            "Item": _ledger_item(source_id, c, True),
+            "ConditionExpression": "attribute_not_exists(pk) OR counted = :f",
+            "ExpressionAttributeValues": {":f": False},
+        }
+    }
     return _transact([ledger, *(_agg_update(c, d, v, 1) for d, v in c.cells())])
 
 
 def uncount_contribution(source_id: str, c: Contribution) -> bool:
     """Take back a counted contribution (its person was restricted); once only."""
-    ledger = {"Update": {"TableName": _name(), "Key": {"pk": f"CONTRIB#{source_id}", "sk": "CONTRIB"},
-                         "UpdateExpression": "SET counted = :f", "ConditionExpression": "counted = :t",
-                         "ExpressionAttributeValues": {":f": False, ":t": True}}}
+    ledger = {
+        "Update": {
+            "TableName": _name(),
+            "Key": {"pk": f"CONTRIB#{source_id}", "sk": "CONTRIB"},
+            "UpdateExpression": "SET counted = :f",
+            "ConditionExpression": "counted = :t",
+            "ExpressionAttributeValues": {":f": False, ":t": True},
+        }
+    }
     return _transact([ledger, *(_agg_update(c, d, v, -1) for d, v in c.cells())])
 
 
@@ -98,15 +123,21 @@ def _transact(items: list[dict[str, Any]]) -> bool:
 
 
 def get_contribution(source_id: str) -> dict[str, Any] | None:
-    item = _table().get_item(Key={"pk": f"CONTRIB#{source_id}", "sk": "CONTRIB"},
-                             ConsistentRead=True).get("Item")
+    item = (
+        _table()
+        .get_item(Key={"pk": f"CONTRIB#{source_id}", "sk": "CONTRIB"}, ConsistentRead=True)
+        .get("Item")
+    )
     return plain(item) if item else None
 
 
-def query_aggregates(metric: str, product: str, dim: str, first_day: str, last_day: str) -> list[dict[str, Any]]:
+def query_aggregates(
+    metric: str, product: str, dim: str, first_day: str, last_day: str
+) -> list[dict[str, Any]]:
     """The aggregate items of one dimension over a day range: one Query, a page per 1 MB."""
     condition = Key("pk").eq(agg_pk(metric, product)) & Key("sk").between(
-        f"{dim}#{first_day}#", f"{dim}#{last_day}#\uffff")
+        f"{dim}#{first_day}#", f"{dim}#{last_day}#\uffff"
+    )
     kwargs: dict[str, Any] = {"KeyConditionExpression": condition}
     items: list[dict[str, Any]] = []
     while True:
@@ -118,6 +149,7 @@ def query_aggregates(metric: str, product: str, dim: str, first_day: str, last_d
 
 
 # --- rebuild (batch job only) -----------------------------------------------------------------
+
 
 def scan_prefix(table_name: str, prefix: str) -> Iterator[dict[str, Any]]:
     """Every item whose pk starts with `prefix`.
@@ -135,8 +167,9 @@ def scan_prefix(table_name: str, prefix: str) -> Iterator[dict[str, Any]]:
         kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
-def replace_aggregates(aggregates: dict[tuple[str, str], dict[str, int]],
-                       ledger: dict[str, dict[str, Any]]) -> int:
+def replace_aggregates(
+    aggregates: dict[tuple[str, str], dict[str, int]], ledger: dict[str, dict[str, Any]]
+) -> int:
     """Write the rebuilt aggregates and ledger; delete aggregate items no longer backed."""
     table = _table()
     stale = {(i["pk"], i["sk"]) for i in scan_prefix(_name(), "AGG#")} - set(aggregates)
@@ -153,12 +186,21 @@ def replace_aggregates(aggregates: dict[tuple[str, str], dict[str, int]],
 
 # --- follow-ups -------------------------------------------------------------------------------
 
+
 def put_followup(followup: dict[str, Any]) -> bool:
     """Open a follow-up once per response (a redelivered record finds it there)."""
     try:
-        _table().put_item(Item=_dynamo({**followup, "pk": f"FUP#{followup['followup_id']}", "sk": "FUP",
-                                        "fup_status": followup["status"]}),
-                          ConditionExpression="attribute_not_exists(pk)")
+        _table().put_item(
+            Item=_dynamo(
+                {
+                    **followup,
+                    "pk": f"FUP#{followup['followup_id']}",
+                    "sk": "FUP",
+                    "fup_status": followup["status"],
+                }
+            ),
+            ConditionExpression="attribute_not_exists(pk)",
+        )
     except ClientError as exc:
         if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
             return False
@@ -178,8 +220,13 @@ def _followup(item: dict[str, Any]) -> dict[str, Any]:
     return dict(out)
 
 
-def query_followups(status: str, now: datetime, due_before: str | None = None,
-                    limit: int = 100, start: dict[str, Any] | None = None) -> tuple[list[dict[str, Any]], Any]:
+def query_followups(
+    status: str,
+    now: datetime,
+    due_before: str | None = None,
+    limit: int = 100,
+    start: dict[str, Any] | None = None,
+) -> tuple[list[dict[str, Any]], Any]:
     """Follow-ups in one state, earliest due first, through the status index."""
     condition = Key("fup_status").eq(status)
     if due_before:
@@ -192,8 +239,9 @@ def query_followups(status: str, now: datetime, due_before: str | None = None,
     return items, page.get("LastEvaluatedKey")
 
 
-def update_followup(followup_id: str, expected_status: str, changes: dict[str, Any],
-                    reply: dict[str, Any] | None = None) -> dict[str, Any]:
+def update_followup(
+    followup_id: str, expected_status: str, changes: dict[str, Any], reply: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Change a follow-up if it is still in `expected_status` (no lost update between admins)."""
     names = {"#s": "status"}
     values: dict[str, Any] = {":expected": expected_status}
@@ -210,9 +258,13 @@ def update_followup(followup_id: str, expected_status: str, changes: dict[str, A
         sets.append("#r = list_append(if_not_exists(#r, :empty), :reply)")
     try:
         result = _table().update_item(
-            Key={"pk": f"FUP#{followup_id}", "sk": "FUP"}, UpdateExpression="SET " + ", ".join(sets),
-            ConditionExpression="#s = :expected", ExpressionAttributeNames=names,
-            ExpressionAttributeValues=values, ReturnValues="ALL_NEW")
+            Key={"pk": f"FUP#{followup_id}", "sk": "FUP"},
+            UpdateExpression="SET " + ", ".join(sets),
+            ConditionExpression="#s = :expected",
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=values,
+            ReturnValues="ALL_NEW",
+        )
     except ClientError as exc:
         if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
             raise ConflictError("the follow-up changed meanwhile; reload it", "status") from None
@@ -221,6 +273,7 @@ def update_followup(followup_id: str, expected_status: str, changes: dict[str, A
 
 
 # --- webhooks -----------------------------------------------------------------------------------
+
 
 def put_webhook(product: str, hook: dict[str, Any]) -> None:
     _table().put_item(Item=_dynamo({**hook, "pk": f"HOOK#{product}", "sk": "HOOK", "product": product}))

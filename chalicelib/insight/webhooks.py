@@ -5,6 +5,7 @@ Signature (https://www.standardwebhooks.com): headers `webhook-id`, `webhook-tim
 the base64 part of the `whsec_…` secret. The id stays the same across retries, so a receiver
 can drop duplicates. Payloads carry no free text or contact data unless the product allows it.
 """
+
 from __future__ import annotations
 
 import base64
@@ -54,10 +55,15 @@ def register(product: str, body: dict[str, Any]) -> dict[str, Any]:
     """Register or change a product's endpoint; a new secret on first registration or rotation."""
     existing = store.get_webhook(product)
     secret = existing["secret"] if existing and not body.get("rotate_secret") else _new_secret()
-    hook = {"url": check_url(body["url"]), "events": sorted(set(body["events"])),
-            "include_free_text": bool(body.get("include_free_text", False)),
-            "include_contact": bool(body.get("include_contact", False)),
-            "active": bool(body.get("active", True)), "secret": secret, "updated_at": clock.iso(clock.now())}
+    hook = {
+        "url": check_url(body["url"]),
+        "events": sorted(set(body["events"])),
+        "include_free_text": bool(body.get("include_free_text", False)),
+        "include_contact": bool(body.get("include_contact", False)),
+        "active": bool(body.get("active", True)),
+        "secret": secret,
+        "updated_at": clock.iso(clock.now()),
+    }
     store.put_webhook(product, hook)
     shown = {k: v for k, v in hook.items() if k != "secret"}
     if not existing or body.get("rotate_secret"):
@@ -78,8 +84,10 @@ def _new_secret() -> str:
 
 def payload(event_type: str, response: dict[str, Any], hook: dict[str, Any], at: str) -> dict[str, Any]:
     """The event as sent: statistics and ids; comment and contact only when allowed."""
-    data: dict[str, Any] = {k: response.get(k) for k in ("response_id", "survey_id", "product", "metric",
-                                                          "score", "channel", "locale", "created_at")}
+    data: dict[str, Any] = {
+        k: response.get(k)
+        for k in ("response_id", "survey_id", "product", "metric", "score", "channel", "locale", "created_at")
+    }
     data["has_comment"] = bool(response.get("comment"))
     if hook.get("include_free_text") and response.get("comment"):
         data["comment"] = response["comment"]
@@ -113,11 +121,17 @@ def deliver(message: dict[str, Any]) -> None:
         logger.info("webhook dropped: endpoint gone", extra={"webhook_id": message["webhook_id"]})
         return
     timestamp = int(clock.now().timestamp())
-    request = urllib.request.Request(hook["url"], data=message["body"].encode(), method="POST", headers={
-        "content-type": "application/json", "webhook-id": message["webhook_id"],
-        "webhook-timestamp": str(timestamp),
-        "webhook-signature": signature(hook["secret"], message["webhook_id"], timestamp, message["body"]),
-    })
+    request = urllib.request.Request(
+        hook["url"],
+        data=message["body"].encode(),
+        method="POST",
+        headers={
+            "content-type": "application/json",
+            "webhook-id": message["webhook_id"],
+            "webhook-timestamp": str(timestamp),
+            "webhook-signature": signature(hook["secret"], message["webhook_id"], timestamp, message["body"]),
+        },
+    )
     try:
         with urllib.request.urlopen(request, timeout=5) as answer:  # noqa: S310 (URL checked at registration)
             status = answer.status

@@ -1,4 +1,5 @@
 """Insight fixtures: FeedbackTable's stream delivered to the handler through chalice's test client."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """Aggregates from FeedbackTable's stream: reports, idempotency, restriction, rebuild."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -15,13 +16,21 @@ SCORES = [10, 9, 9, 8, 7, 6, 3, 0, 10, 5]  # 4 promoters, 2 passives, 4 detracto
 def _seed(client: Any) -> str:
     survey_id = nps_survey(client)
     for i, score in enumerate(SCORES):
-        answer(client, survey_id, f"user-{i}", score, channel="email" if i < 4 else "in_app_web",
-               country="SE" if i % 2 else "NO", locale="sv" if i % 2 else "nb-NO")
+        answer(
+            client,
+            survey_id,
+            f"user-{i}",
+            score,
+            channel="email" if i < 4 else "in_app_web",
+            country="SE" if i % 2 else "NO",
+            locale="sv" if i % 2 else "nb-NO",
+        )
     return survey_id
 
 
-def test_report_over_stream_fed_aggregates_matches_hand_computation(client: Any, frozen_now: Any,
-                                                                    stream: Any) -> None:
+def test_report_over_stream_fed_aggregates_matches_hand_computation(
+    client: Any, frozen_now: Any, stream: Any
+) -> None:
     survey_id = _seed(client)
     for i in range(20):
         event(client, "impressions", survey_id, f"viewer-{i}")
@@ -105,21 +114,28 @@ def test_rebuild_agrees_with_live_aggregates(client: Any, frozen_now: Any, strea
     stream.pump()
     live = _aggregates()
     reports = [client.http.get(REPORT + g).json_body for g in ("", "&group_by=country", "&group_by=week")]
-    rebuilt = client.http.post("/v1/admin/jobs/rebuild-aggregates", body="{}",
-                               headers={"Content-Type": "application/json"})
+    rebuilt = client.http.post(
+        "/v1/admin/jobs/rebuild-aggregates", body="{}", headers={"Content-Type": "application/json"}
+    )
     assert rebuilt.status_code == 200, rebuilt.body
     assert _aggregates() == live
-    assert [client.http.get(REPORT + g).json_body for g in ("", "&group_by=country", "&group_by=week")] == reports
+    assert [
+        client.http.get(REPORT + g).json_body for g in ("", "&group_by=country", "&group_by=week")
+    ] == reports
 
 
 def test_report_bad_range_is_400_naming_field(client: Any) -> None:
-    response = client.http.get("/v1/admin/reports/scores?metric=nps&product=acme&from=2026-11-30&to=2026-11-01")
+    response = client.http.get(
+        "/v1/admin/reports/scores?metric=nps&product=acme&from=2026-11-30&to=2026-11-01"
+    )
     assert response.status_code == 400
     assert response.json_body["field"] == "to"
 
 
 def test_report_bad_date_is_400_naming_field(client: Any) -> None:
-    response = client.http.get("/v1/admin/reports/scores?metric=nps&product=acme&from=2026-02-31&to=2026-03-01")
+    response = client.http.get(
+        "/v1/admin/reports/scores?metric=nps&product=acme&from=2026-02-31&to=2026-03-01"
+    )
     assert (response.status_code, response.json_body["field"]) == (400, "from")
 
 
@@ -130,13 +146,19 @@ def _feedback() -> Any:
 def _set(response_id: str, **values: Any) -> None:
     names = {f"#a{i}": k for i, k in enumerate(values)}
     vals = {f":v{i}": v for i, v in enumerate(values.values())}
-    _feedback().update_item(Key={"pk": f"RESP#{response_id}", "sk": "RESP"},
-                            UpdateExpression="SET " + ", ".join(f"#a{i} = :v{i}" for i in range(len(values))),
-                            ExpressionAttributeNames=names, ExpressionAttributeValues=vals)
+    _feedback().update_item(
+        Key={"pk": f"RESP#{response_id}", "sk": "RESP"},
+        UpdateExpression="SET " + ", ".join(f"#a{i} = :v{i}" for i in range(len(values))),
+        ExpressionAttributeNames=names,
+        ExpressionAttributeValues=vals,
+    )
 
 
 def _aggregates() -> dict[tuple[str, str], dict[str, Any]]:
     items = aws.table(get_settings().insight_table).scan()["Items"]
     # A counter taken back to 0 (a restriction) and one never written are the same.
-    return {(i["pk"], i["sk"]): {k: v for k, v in i.items() if not (isinstance(v, Decimal) and v == 0)}
-            for i in items if i["pk"].startswith("AGG#") and any(isinstance(v, Decimal) and v for v in i.values())}
+    return {
+        (i["pk"], i["sk"]): {k: v for k, v in i.items() if not (isinstance(v, Decimal) and v == 0)}
+        for i in items
+        if i["pk"].startswith("AGG#") and any(isinstance(v, Decimal) and v for v in i.values())
+    }

@@ -1,4 +1,5 @@
 """Follow-ups: opened from the stream, listed by status, replies checked and sent by SES."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -9,14 +10,18 @@ from chalicelib.config import get_settings
 from tests.insight.builders import answer, nps_survey, post_json
 
 SIGNATURE = "\n\nKari Nordmann\nCustomer Success Manager"
-CLEAN = {"text": "Thank you for your feedback. We have looked into the slow export." + SIGNATURE,
-         "sender_name": "Kari Nordmann", "sender_title": "Customer Success Manager"}
+CLEAN = {
+    "text": "Thank you for your feedback. We have looked into the slow export." + SIGNATURE,
+    "sender_name": "Kari Nordmann",
+    "sender_title": "Customer Success Manager",
+}
 
 
 def _open(client: Any, stream: Any, score: int = 3, **kw: Any) -> str:
     survey_id = nps_survey(client)
-    response_id = answer(client, survey_id, kw.pop("user", "user-1"), score, comment=kw.pop("comment", "Too slow"),
-                         **kw)
+    response_id = answer(
+        client, survey_id, kw.pop("user", "user-1"), score, comment=kw.pop("comment", "Too slow"), **kw
+    )
     stream.pump()
     return response_id
 
@@ -54,8 +59,11 @@ def test_get_followup_shows_comment_and_contactability(client: Any, frozen_now: 
 
 def test_reply_with_policy_findings_is_not_sent(client: Any, frozen_now: Any, stream: Any) -> None:
     response_id = _open(client, stream, contact_ok=True, email="ada@example.com")
-    response = post_json(client, f"/v1/admin/followups/{response_id}/replies",
-                         {**CLEAN, "text": "This will never happen again." + SIGNATURE, "send": True})
+    response = post_json(
+        client,
+        f"/v1/admin/followups/{response_id}/replies",
+        {**CLEAN, "text": "This will never happen again." + SIGNATURE, "send": True},
+    )
     assert response.status_code == 201, response.body
     body = response.json_body
     assert [f["rule"] for f in body["reply"]["findings"]] == ["absolute_promise"]
@@ -64,17 +72,23 @@ def test_reply_with_policy_findings_is_not_sent(client: Any, frozen_now: Any, st
     assert _sent_count() == 0
 
 
-def test_clean_reply_to_contactable_person_is_sent_and_answers(client: Any, frozen_now: Any, stream: Any) -> None:
+def test_clean_reply_to_contactable_person_is_sent_and_answers(
+    client: Any, frozen_now: Any, stream: Any
+) -> None:
     response_id = _open(client, stream, contact_ok=True, email="ada@example.com")
     body = post_json(client, f"/v1/admin/followups/{response_id}/replies", {**CLEAN, "send": True}).json_body
     assert body["reply"]["sent"] is True
     assert body["followup_status"] == "answered"
     assert _sent_count() == 1
-    notice = post_json(client, f"/v1/admin/followups/{response_id}/replies",
-                       {**CLEAN, "kind": "acted_notice", "send": True}).json_body
+    notice = post_json(
+        client, f"/v1/admin/followups/{response_id}/replies", {**CLEAN, "kind": "acted_notice", "send": True}
+    ).json_body
     assert notice["followup_status"] == "actioned"
-    closed = client.http.patch(f"/v1/admin/followups/{response_id}", body='{"status": "closed"}',
-                               headers={"Content-Type": "application/json"})
+    closed = client.http.patch(
+        f"/v1/admin/followups/{response_id}",
+        body='{"status": "closed"}',
+        headers={"Content-Type": "application/json"},
+    )
     assert closed.json_body["status"] == "closed"
 
 
@@ -88,27 +102,40 @@ def test_reply_without_contact_consent_is_not_sent(client: Any, frozen_now: Any,
 def test_reply_to_objected_person_is_not_sent(client: Any, frozen_now: Any, stream: Any) -> None:
     response_id = _open(client, stream, contact_ok=True, email="ada@example.com")
     aws.table(get_settings().feedback_table).update_item(
-        Key={"pk": f"RESP#{response_id}", "sk": "RESP"}, UpdateExpression="SET objected = :t",
-        ExpressionAttributeValues={":t": True})
+        Key={"pk": f"RESP#{response_id}", "sk": "RESP"},
+        UpdateExpression="SET objected = :t",
+        ExpressionAttributeValues={":t": True},
+    )
     body = post_json(client, f"/v1/admin/followups/{response_id}/replies", {**CLEAN, "send": True}).json_body
     assert body["reply"]["not_sent_reason"] == "objected"
 
 
 def test_difficult_case_waits_for_management_approval(client: Any, frozen_now: Any, stream: Any) -> None:
-    response_id = _open(client, stream, contact_ok=True, email="ada@example.com",
-                        comment="I will contact my lawyer")
+    response_id = _open(
+        client, stream, contact_ok=True, email="ada@example.com", comment="I will contact my lawyer"
+    )
     first = post_json(client, f"/v1/admin/followups/{response_id}/replies", {**CLEAN, "send": True}).json_body
-    assert (first["reply"]["route_to"], first["reply"]["not_sent_reason"]) == ("management", "needs_management")
-    approved = post_json(client, f"/v1/admin/followups/{response_id}/replies",
-                         {**CLEAN, "send": True, "approved_by": "Head of Support"}).json_body
+    assert (first["reply"]["route_to"], first["reply"]["not_sent_reason"]) == (
+        "management",
+        "needs_management",
+    )
+    approved = post_json(
+        client,
+        f"/v1/admin/followups/{response_id}/replies",
+        {**CLEAN, "send": True, "approved_by": "Head of Support"},
+    ).json_body
     assert approved["reply"]["sent"] is True
 
 
-def test_restricted_person_gets_no_followup_and_open_one_closes(client: Any, frozen_now: Any, stream: Any) -> None:
+def test_restricted_person_gets_no_followup_and_open_one_closes(
+    client: Any, frozen_now: Any, stream: Any
+) -> None:
     response_id = _open(client, stream)
     aws.table(get_settings().feedback_table).update_item(
-        Key={"pk": f"RESP#{response_id}", "sk": "RESP"}, UpdateExpression="SET restricted = :t",
-        ExpressionAttributeValues={":t": True})
+        Key={"pk": f"RESP#{response_id}", "sk": "RESP"},
+        UpdateExpression="SET restricted = :t",
+        ExpressionAttributeValues={":t": True},
+    )
     stream.pump()
     assert _list(client) == []
     assert [f["closed_reason"] for f in _list(client, "closed")] == ["restricted"]
@@ -116,8 +143,11 @@ def test_restricted_person_gets_no_followup_and_open_one_closes(client: Any, fro
 
 def test_move_followup_invalid_transition_is_409(client: Any, frozen_now: Any, stream: Any) -> None:
     response_id = _open(client, stream)
-    moved = client.http.patch(f"/v1/admin/followups/{response_id}", body='{"status": "actioned"}',
-                              headers={"Content-Type": "application/json"})
+    moved = client.http.patch(
+        f"/v1/admin/followups/{response_id}",
+        body='{"status": "actioned"}',
+        headers={"Content-Type": "application/json"},
+    )
     assert (moved.status_code, moved.json_body["field"]) == (409, "status")
 
 

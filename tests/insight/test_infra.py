@@ -1,4 +1,5 @@
 """infra/insight.yaml as provisioned: dashboard, alarms, stream wiring."""
+
 from __future__ import annotations
 
 import json
@@ -30,4 +31,5 @@ def test_stream_handler_wired_to_feedback_stream_in_infra() -> None:
 def test_webhook_consumer_reports_batch_item_failures() -> None:
     events = chalice_overrides(load_template())["HandleWebhookDeliveries"]["Properties"]["Events"]
     assert events["HandleWebhookDeliveriesSqsEventSource"]["Properties"]["FunctionResponseTypes"] == [
-        "ReportBatchItemFailures"]
+        "ReportBatchItemFailures"
+    ]

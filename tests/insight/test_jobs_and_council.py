@@ -1,4 +1,5 @@
 """Jobs on demand and the council packs (incident reports written by the test into moto's S3)."""
+
 from __future__ import annotations
 
 import json
@@ -12,17 +13,45 @@ from chalicelib.insight import packs
 from tests.insight.builders import post_json
 
 REPORTS = [
-    {"incident_id": "inc-1", "aware_at": "2026-11-03T08:00:00Z", "severity": "high", "category": "misdirected_email",
-     "root_cause": "human_error", "product": "payroll", "crisis": False, "status": "closed",
-     "notifications": [{"recipient": "authority", "due_at": "2026-11-06T08:00:00Z", "sent_at": "2026-11-05T10:00:00Z"}],
-     "actions": [{"due_at": "2026-11-10T00:00:00Z", "done_at": "2026-11-09T00:00:00Z"}]},
-    {"incident_id": "inc-2", "aware_at": "2026-11-14T22:00:00Z", "severity": "very_high", "category": "unauthorised_access",
-     "root_cause": "vulnerability", "product": "crm", "crisis": True, "status": "open",
-     "notifications": [{"recipient": "authority", "due_at": "2026-11-17T22:00:00Z", "sent_at": "2026-11-18T09:00:00Z"},
-                       {"recipient": "data_subjects", "due_at": "2026-11-20T00:00:00Z", "sent_at": None}],
-     "actions": [{"due_at": "2026-12-01T00:00:00Z"}, {"due_at": "2026-12-05T00:00:00Z", "status": "open"}]},
-    {"incident_id": "inc-3", "aware_at": "2026-10-30T12:00:00Z", "severity": "low", "category": "misdirected_email",
-     "root_cause": "human_error", "product": "payroll", "crisis": False, "status": "closed"},
+    {
+        "incident_id": "inc-1",
+        "aware_at": "2026-11-03T08:00:00Z",
+        "severity": "high",
+        "category": "misdirected_email",
+        "root_cause": "human_error",
+        "product": "payroll",
+        "crisis": False,
+        "status": "closed",
+        "notifications": [
+            {"recipient": "authority", "due_at": "2026-11-06T08:00:00Z", "sent_at": "2026-11-05T10:00:00Z"}
+        ],
+        "actions": [{"due_at": "2026-11-10T00:00:00Z", "done_at": "2026-11-09T00:00:00Z"}],
+    },
+    {
+        "incident_id": "inc-2",
+        "aware_at": "2026-11-14T22:00:00Z",
+        "severity": "very_high",
+        "category": "unauthorised_access",
+        "root_cause": "vulnerability",
+        "product": "crm",
+        "crisis": True,
+        "status": "open",
+        "notifications": [
+            {"recipient": "authority", "due_at": "2026-11-17T22:00:00Z", "sent_at": "2026-11-18T09:00:00Z"},
+            {"recipient": "data_subjects", "due_at": "2026-11-20T00:00:00Z", "sent_at": None},
+        ],
+        "actions": [{"due_at": "2026-12-01T00:00:00Z"}, {"due_at": "2026-12-05T00:00:00Z", "status": "open"}],
+    },
+    {
+        "incident_id": "inc-3",
+        "aware_at": "2026-10-30T12:00:00Z",
+        "severity": "low",
+        "category": "misdirected_email",
+        "root_cause": "human_error",
+        "product": "payroll",
+        "crisis": False,
+        "status": "closed",
+    },
 ]
 
 
@@ -31,8 +60,11 @@ def reports_bucket(aws_stack: dict[str, Any], set_env: Any) -> str:
     s3 = aws.client("s3")
     s3.create_bucket(Bucket="incident-reports", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
     for report in REPORTS:
-        s3.put_object(Bucket="incident-reports", Key=f"reports/2026/{report['incident_id']}/report.json",
-                      Body=json.dumps(report).encode())
+        s3.put_object(
+            Bucket="incident-reports",
+            Key=f"reports/2026/{report['incident_id']}/report.json",
+            Body=json.dumps(report).encode(),
+        )
     set_env(INCIDENT_REPORTS_BUCKET="incident-reports")
     return "incident-reports"
 
@@ -61,7 +93,9 @@ def test_council_job_on_demand_writes_pack_to_s3(client: Any, frozen_now: Any, r
     response = post_json(client, "/v1/admin/jobs/council-monthly", {"month": "2026-11"})
     assert response.status_code == 200, response.body
     keys = response.json_body["result"]["keys"]
-    pack = json.loads(aws.client("s3").get_object(Bucket=get_settings().packs_bucket, Key=keys[0])["Body"].read())
+    pack = json.loads(
+        aws.client("s3").get_object(Bucket=get_settings().packs_bucket, Key=keys[0])["Body"].read()
+    )
     assert (pack["month"], pack["incidents"]) == ("2026-11", 2)
 
 

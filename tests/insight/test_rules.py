@@ -1,4 +1,5 @@
 """Score rules against hand computations (no AWS)."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -84,9 +85,11 @@ def test_nps_interval_contains_score_and_stays_in_range(scores: list[int]) -> No
 
 
 def test_summarise_by_month_folds_days() -> None:
-    items = [{"day": "2026-11-02", "n10": 2, "n0": 1, "impressions": 5},
-             {"day": "2026-11-20", "n9": 1, "declines": 1, "impressions": 4},
-             {"day": "2026-12-01", "n5": 1}]
+    items = [
+        {"day": "2026-11-02", "n10": 2, "n0": 1, "impressions": 5},
+        {"day": "2026-11-20", "n9": 1, "declines": 1, "impressions": 4},
+        {"day": "2026-12-01", "n5": 1},
+    ]
     rows = rules.summarise("nps", items, "month")
     assert [r["group"] for r in rows] == ["2026-11", "2026-12"]
     assert rows[0]["count"] == 4 and rows[0]["score"] == 50.0
@@ -97,10 +100,17 @@ def test_period_of_week_uses_iso_week() -> None:
     assert rules.period_of("2026-11-23", "week") == "2026-W48"
 
 
-@pytest.mark.parametrize(("metric", "score", "expected"), [
-    ("nps", 6, True), ("nps", 7, False), ("csat", 2, True), ("csat", 3, False),
-    ("ces", 3, True), ("ces", 4, False),
-])
+@pytest.mark.parametrize(
+    ("metric", "score", "expected"),
+    [
+        ("nps", 6, True),
+        ("nps", 7, False),
+        ("csat", 2, True),
+        ("csat", 3, False),
+        ("ces", 3, True),
+        ("ces", 4, False),
+    ],
+)
 def test_needs_followup_by_metric_threshold(metric: str, score: int, expected: bool) -> None:
     assert rules.needs_followup(metric, score, "it was slow") is expected
 
@@ -121,8 +131,16 @@ def test_can_move_never_reopens_closed() -> None:
 
 
 def test_contribution_of_response_groups_by_language_and_country() -> None:
-    item = {"pk": "RESP#r1", "score": 9, "metric": "nps", "product": "p", "channel": "email",
-            "locale": "nb-NO", "created_at": "2026-11-23T10:00:00Z", "user": {"id": "u", "country": "no"}}
+    item = {
+        "pk": "RESP#r1",
+        "score": 9,
+        "metric": "nps",
+        "product": "p",
+        "channel": "email",
+        "locale": "nb-NO",
+        "created_at": "2026-11-23T10:00:00Z",
+        "user": {"id": "u", "country": "no"},
+    }
     c = rules.contribution_of(item)
     assert c is not None
     assert c.cells() == [("all", "all"), ("channel", "email"), ("country", "NO"), ("locale", "nb")]

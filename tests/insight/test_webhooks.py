@@ -1,4 +1,5 @@
 """Webhooks: queued from the stream, delivered signed (Standard Webhooks), retried on failure."""
+
 from __future__ import annotations
 
 import base64
@@ -53,8 +54,9 @@ def receiver() -> Iterator[Receiver]:
 
 def _register(client: Any, url: str, **options: Any) -> str:
     body = {"url": url, "events": list(webhooks.EVENTS), **options}
-    response = client.http.put("/v1/admin/products/acme/webhook", body=json.dumps(body),
-                               headers={"Content-Type": "application/json"})
+    response = client.http.put(
+        "/v1/admin/products/acme/webhook", body=json.dumps(body), headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 200, response.body
     return str(response.json_body["secret"])
 
@@ -66,8 +68,10 @@ def _queued() -> list[str]:
 
 
 def _deliver(client: Any, bodies: list[str]) -> Any:
-    return client.lambda_.invoke("handle_webhook_deliveries", client.events.generate_sqs_event(
-        message_bodies=bodies, queue_name="webhooks"))
+    return client.lambda_.invoke(
+        "handle_webhook_deliveries",
+        client.events.generate_sqs_event(message_bodies=bodies, queue_name="webhooks"),
+    )
 
 
 def _verify(secret: str, headers: dict[str, str], body: bytes) -> bool:
@@ -78,10 +82,18 @@ def _verify(secret: str, headers: dict[str, str], body: bytes) -> bool:
 
 
 def test_commented_detractor_delivers_three_signed_events_without_free_text(
-        client: Any, frozen_now: Any, stream: Any, receiver: Receiver) -> None:
+    client: Any, frozen_now: Any, stream: Any, receiver: Receiver
+) -> None:
     secret = _register(client, receiver.url)
-    answer(client, nps_survey(client), "user-1", 2, comment="Slow and buggy", contact_ok=True,
-           email="ada@example.com")
+    answer(
+        client,
+        nps_survey(client),
+        "user-1",
+        2,
+        comment="Slow and buggy",
+        contact_ok=True,
+        email="ada@example.com",
+    )
     stream.pump()
     bodies = _queued()
     result = _deliver(client, bodies)
@@ -95,8 +107,9 @@ def test_commented_detractor_delivers_three_signed_events_without_free_text(
         assert b"ada@example.com" not in body and b"Slow and buggy" not in body
 
 
-def test_product_allowing_free_text_gets_comment(client: Any, frozen_now: Any, stream: Any,
-                                                 receiver: Receiver) -> None:
+def test_product_allowing_free_text_gets_comment(
+    client: Any, frozen_now: Any, stream: Any, receiver: Receiver
+) -> None:
     _register(client, receiver.url, include_free_text=True)
     answer(client, nps_survey(client), "user-1", 9, comment="Lovely")
     stream.pump()
@@ -105,8 +118,9 @@ def test_product_allowing_free_text_gets_comment(client: Any, frozen_now: Any, s
     assert commented[0]["data"]["comment"] == "Lovely"
 
 
-def test_failing_endpoint_reports_item_failure_for_retry(client: Any, frozen_now: Any, stream: Any,
-                                                         receiver: Receiver) -> None:
+def test_failing_endpoint_reports_item_failure_for_retry(
+    client: Any, frozen_now: Any, stream: Any, receiver: Receiver
+) -> None:
     _register(client, receiver.url)
     answer(client, nps_survey(client), "user-1", 9)
     stream.pump()
@@ -116,17 +130,21 @@ def test_failing_endpoint_reports_item_failure_for_retry(client: Any, frozen_now
 
 
 def test_register_plain_http_to_public_host_is_400(client: Any) -> None:
-    response = client.http.put("/v1/admin/products/acme/webhook",
-                               body=json.dumps({"url": "http://example.com/hook", "events": ["response.created"]}),
-                               headers={"Content-Type": "application/json"})
+    response = client.http.put(
+        "/v1/admin/products/acme/webhook",
+        body=json.dumps({"url": "http://example.com/hook", "events": ["response.created"]}),
+        headers={"Content-Type": "application/json"},
+    )
     assert (response.status_code, response.json_body["field"]) == (400, "url")
 
 
 def test_register_secret_shown_once(client: Any, receiver: Receiver) -> None:
     _register(client, receiver.url)
-    again = client.http.put("/v1/admin/products/acme/webhook",
-                            body=json.dumps({"url": receiver.url, "events": ["response.created"]}),
-                            headers={"Content-Type": "application/json"})
+    again = client.http.put(
+        "/v1/admin/products/acme/webhook",
+        body=json.dumps({"url": receiver.url, "events": ["response.created"]}),
+        headers={"Content-Type": "application/json"},
+    )
     assert "secret" not in again.json_body
 
 
@@ -135,4 +153,5 @@ def test_signature_matches_standard_webhooks_example() -> None:
     secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
     body = '{"test": 2432232314}'
     assert webhooks.signature(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body) == (
-        "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=")
+        "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+    )
