@@ -16,7 +16,6 @@ import json
 import secrets
 import urllib.error
 import urllib.request
-import uuid
 from typing import Any
 from urllib.parse import urlparse
 
@@ -103,9 +102,15 @@ def enqueue(event_type: str, response: dict[str, Any]) -> bool:
     if not hook or not hook.get("active") or event_type not in hook.get("events", []):
         return False
     body = json.dumps(payload(event_type, response, hook, clock.iso(clock.now())), separators=(",", ":"))
-    message = {"webhook_id": f"msg_{uuid.uuid4().hex}", "product": response["product"], "body": body}
+    message = {"webhook_id": webhook_id(event_type, response), "product": response["product"], "body": body}
     aws.client("sqs").send_message(QueueUrl=get_settings().webhook_queue_url, MessageBody=json.dumps(message))
     return True
+
+
+def webhook_id(event_type: str, response: dict[str, Any]) -> str:
+    """The same id for the same event, so a receiver drops the copy a stream retry re-queues."""
+    seed = f"{event_type}:{response.get('response_id')}:{response.get('commented_at', '')}"
+    return "msg_" + hashlib.sha256(seed.encode()).hexdigest()[:32]
 
 
 def signature(secret: str, webhook_id: str, timestamp: int, body: str) -> str:
