@@ -155,3 +155,13 @@ def test_signature_matches_standard_webhooks_example() -> None:
     assert webhooks.signature(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body) == (
         "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
     )
+
+
+def test_webhook_id_same_for_same_event_and_new_for_edited_comment() -> None:
+    response = {"response_id": "r1", "commented_at": 100}
+    assert webhooks.webhook_id("response.commented", response) == webhooks.webhook_id(
+        "response.commented", dict(response)
+    )
+    assert webhooks.webhook_id("response.commented", response) != webhooks.webhook_id(
+        "response.commented", {**response, "commented_at": 200}
+    )
