@@ -29,10 +29,11 @@ def from_stream_image(image: dict[str, Any] | None) -> dict[str, Any]:
 def apply_record(event_name: str, new: dict[str, Any], old: dict[str, Any]) -> None:
     """One FeedbackTable change applied to aggregates, follow-ups and webhooks; idempotent.
 
-    A REMOVE (TTL expiry, erasure) changes nothing: an aggregate holds no personal data, so
-    anonymised and expired responses still count.
+    A REMOVE (TTL expiry, erasure, anonymisation) never decrements: an aggregate holds no
+    personal data, so anonymised and expired responses still count.
     """
     if event_name == "REMOVE":
+        _apply_removal(old)
         return
     pk = str(new.get("pk", ""))
     source_id = pk.split("#", 1)[-1]
@@ -41,6 +42,21 @@ def apply_record(event_name: str, new: dict[str, Any], old: dict[str, Any]) -> N
         _apply_contribution(source_id, contribution, rules.is_counted(new))
     if pk.startswith("RESP#"):
         _apply_response(new, old, event_name)
+
+
+def _apply_removal(old: dict[str, Any]) -> None:
+    """The person's item is gone: cut the ledger's link to its id, drop its follow-up.
+
+    The contribution stays (re-keyed at random), so a rebuild still counts it. Stream records
+    of one item arrive in order, so no earlier INSERT is redelivered after this.
+    """
+    pk = str(old.get("pk", ""))
+    if not pk.startswith(("RESP#", "EVT#")):
+        return
+    source_id = pk.split("#", 1)[1]
+    store.detach_contribution(source_id)
+    if pk.startswith("RESP#"):
+        store.delete_followup(source_id)
 
 
 def _apply_contribution(source_id: str, contribution: Contribution, counted: bool) -> None:

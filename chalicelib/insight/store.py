@@ -12,6 +12,7 @@ A report reads O(days × groups) aggregate items through one Query; never a Scan
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.conditions import Key
@@ -122,6 +123,26 @@ def _transact(items: list[dict[str, Any]]) -> bool:
     return True
 
 
+def detach_contribution(source_id: str) -> bool:
+    """Move a ledger entry to a random key: the statistic stays, the link to the person's id goes."""
+    entry = get_contribution(source_id)
+    if not entry:
+        return False
+    moved = {**entry, "pk": f"CONTRIB#anon-{uuid.uuid4().hex}", "detached": True}
+    return _transact(
+        [
+            {
+                "Delete": {
+                    "TableName": _name(),
+                    "Key": {"pk": f"CONTRIB#{source_id}", "sk": "CONTRIB"},
+                    "ConditionExpression": "attribute_exists(pk)",
+                }
+            },
+            {"Put": {"TableName": _name(), "Item": _dynamo(moved)}},
+        ]
+    )
+
+
 def get_contribution(source_id: str) -> dict[str, Any] | None:
     item = (
         _table()
@@ -206,6 +227,11 @@ def put_followup(followup: dict[str, Any]) -> bool:
             return False
         raise
     return True
+
+
+def delete_followup(followup_id: str) -> None:
+    """Its response is gone (expired, erased, anonymised): the conversation about it goes too."""
+    _table().delete_item(Key={"pk": f"FUP#{followup_id}", "sk": "FUP"})
 
 
 def get_followup(followup_id: str, now: datetime) -> dict[str, Any] | None:

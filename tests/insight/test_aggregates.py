@@ -102,6 +102,19 @@ def test_removed_response_still_counts(client: Any, frozen_now: Any, stream: Any
     assert client.http.get(REPORT).json_body["total"]["count"] == 1
 
 
+def test_removed_response_ledger_no_longer_keyed_by_its_id(client: Any, frozen_now: Any, stream: Any) -> None:
+    survey_id = nps_survey(client)
+    response_id = answer(client, survey_id, "user-a", 3)
+    stream.pump()
+    insight = aws.table(get_settings().insight_table)
+    assert "Item" in insight.get_item(Key={"pk": f"CONTRIB#{response_id}", "sk": "CONTRIB"})
+    _feedback().delete_item(Key={"pk": f"RESP#{response_id}", "sk": "RESP"})
+    stream.pump()
+    assert "Item" not in insight.get_item(Key={"pk": f"CONTRIB#{response_id}", "sk": "CONTRIB"})
+    ledger = [i for i in insight.scan()["Items"] if i["pk"].startswith("CONTRIB#anon-")]
+    assert [(int(i["score"]), i["counted"]) for i in ledger] == [(3, True)]
+
+
 def test_rebuild_agrees_with_live_aggregates(client: Any, frozen_now: Any, stream: Any) -> None:
     survey_id = _seed(client)
     for i in range(4):

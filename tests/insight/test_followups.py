@@ -141,6 +141,14 @@ def test_restricted_person_gets_no_followup_and_open_one_closes(
     assert [f["closed_reason"] for f in _list(client, "closed")] == ["restricted"]
 
 
+def test_erased_response_takes_its_followup_along(client: Any, frozen_now: Any, stream: Any) -> None:
+    response_id = _open(client, stream)
+    aws.table(get_settings().feedback_table).delete_item(Key={"pk": f"RESP#{response_id}", "sk": "RESP"})
+    stream.pump()
+    assert _list(client) == []
+    assert client.http.get(f"/v1/admin/followups/{response_id}").status_code == 404
+
+
 def test_move_followup_invalid_transition_is_409(client: Any, frozen_now: Any, stream: Any) -> None:
     response_id = _open(client, stream)
     moved = client.http.patch(

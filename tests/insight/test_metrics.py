@@ -1,4 +1,5 @@
 """EMF metrics the stream handler emits (Powertools Metrics)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
