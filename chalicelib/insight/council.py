@@ -34,6 +34,11 @@ def read_reports(year: str) -> list[dict[str, Any]]:
     return reports
 
 
+def _reports_from(year: int) -> list[dict[str, Any]]:
+    """Reports are filed by the year of closing: an incident opened in `year` may close in the next."""
+    return read_reports(str(year)) + read_reports(str(year + 1))
+
+
 def _put(key: str, body: str, content_type: str) -> None:
     aws.client("s3").put_object(
         Bucket=get_settings().packs_bucket, Key=key, Body=body.encode(), ContentType=content_type
@@ -54,7 +59,7 @@ def write_monthly_pack(month: str | None = None) -> dict[str, Any]:
     """The given month's pack (default: last month), to council/monthly/<month>/pack.{json,html}."""
     now = clock.now()
     month = month or (now.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
-    pack = packs.monthly_pack(read_reports(month[:4]), month, now)
+    pack = packs.monthly_pack(_reports_from(int(month[:4])), month, now)
     return {"month": month, **_write(f"council/monthly/{month}/pack", pack)}
 
 
@@ -62,5 +67,5 @@ def write_yearly_report(year: str | None = None) -> dict[str, Any]:
     """The given year's trends (default: last year), to council/yearly/<year>/trends.{json,html}."""
     now = clock.now()
     year = year or str(now.year - 1)
-    report = packs.yearly_report(read_reports(year), year, now)
+    report = packs.yearly_report(_reports_from(int(year)), year, now)
     return {"year": year, **_write(f"council/yearly/{year}/trends", report)}

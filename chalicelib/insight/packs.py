@@ -1,10 +1,10 @@
 """Data Protection Council packs as pure functions: incident reports → summaries → HTML with SVG.
 
-The incident report fields read here (docs/incidents.md lists them): `incident_id`,
-`aware_at` (or `detected_at`/`opened_at`/`created_at`), `severity`, `category`, `root_cause`,
-`product`, `crisis`, `status`, `notifications[{recipient, due_at, sent_at}]`,
-`actions[{due_at, done_at | status}]`. Packs hold counts, ids and categories, never free text
-or names: they are shared beyond the response team.
+Reads the incident report of docs/incidents.md (`report_version` 1): `incident_id`, `product`,
+`created_at`/`created_month`, `closed_at`/`closed_month`, `assessment.aware_at`, `categories`
+(data categories), `severity {score, level}`, `crisis`, `root_cause`,
+`notifications[{kind, due_at, sent_at, on_time}]`, `actions[{due_at, done_at}]`, `open_actions`.
+Packs hold counts, ids and categories, never free text or names: they go beyond the response team.
 """
 
 from __future__ import annotations
@@ -17,18 +17,7 @@ from chalicelib.clock import parse_iso
 if TYPE_CHECKING:
     from datetime import datetime
 
-SEVERITIES = ("low", "medium", "high", "very_high")
-_DATE_FIELDS = ("aware_at", "detected_at", "opened_at", "created_at")
-
-
-def aware_at(report: dict[str, Any]) -> datetime | None:
-    for name in _DATE_FIELDS:
-        if report.get(name):
-            try:
-                return parse_iso(str(report[name]))
-            except ValueError:
-                continue
-    return None
+SEVERITIES = ("low", "medium", "high", "very high")
 
 
 def _count(values: list[str]) -> dict[str, int]:
@@ -38,8 +27,30 @@ def _count(values: list[str]) -> dict[str, int]:
     return dict(sorted(out.items()))
 
 
+def severity_of(report: dict[str, Any]) -> str:
+    severity = report.get("severity")
+    level = severity.get("level") if isinstance(severity, dict) else severity
+    return str(level or "unknown")
+
+
+def categories_of(report: dict[str, Any]) -> list[str]:
+    """Its data categories (an incident may count under several)."""
+    cats = report.get("categories") or (report.get("assessment") or {}).get("data_categories") or []
+    return [str(c) for c in cats] or ["unknown"]
+
+
+def created_month(report: dict[str, Any]) -> str:
+    return str(report.get("created_month") or str(report.get("created_at") or "")[:7])
+
+
+def closed_month(report: dict[str, Any]) -> str:
+    return str(report.get("closed_month") or str(report.get("closed_at") or "")[:7])
+
+
 def notification_state(n: dict[str, Any], now: datetime) -> str:
     """on_time, late (sent after its due time, or unsent past it) or pending."""
+    if n.get("on_time") is not None and n.get("sent_at"):
+        return "on_time" if n["on_time"] else "late"
     due = parse_iso(n["due_at"]) if n.get("due_at") else None
     sent = parse_iso(n["sent_at"]) if n.get("sent_at") else None
     if sent:
@@ -47,29 +58,33 @@ def notification_state(n: dict[str, Any], now: datetime) -> str:
     return "late" if due and now > due else "pending"
 
 
-def _is_open(action: dict[str, Any]) -> bool:
-    return not action.get("done_at") and str(action.get("status", "open")).lower() not in ("done", "closed")
+def open_actions(report: dict[str, Any]) -> int:
+    if isinstance(report.get("open_actions"), int):
+        return int(report["open_actions"])
+    return sum(1 for a in report.get("actions") or [] if not a.get("done_at"))
 
 
 def in_month(reports: list[dict[str, Any]], month: str) -> list[dict[str, Any]]:
-    return [r for r in reports if (a := aware_at(r)) and a.strftime("%Y-%m") == month]
+    """Incidents opened or closed in the month (a report exists once an incident is closed)."""
+    return [r for r in reports if month in (created_month(r), closed_month(r))]
 
 
 def monthly_pack(reports: list[dict[str, Any]], month: str, now: datetime) -> dict[str, Any]:
     """The month's incidents for the council: by severity and category, notifications, actions, crises."""
-    chosen = sorted(in_month(reports, month), key=lambda r: str(aware_at(r)))
-    notifications = [notification_state(n, now) for r in chosen for n in r.get("notifications", [])]
+    chosen = sorted(in_month(reports, month), key=lambda r: str(r.get("created_at")))
+    notifications = [notification_state(n, now) for r in chosen for n in r.get("notifications") or []]
     rows = [
         {
             "incident_id": r.get("incident_id"),
-            "aware_at": str(r.get("aware_at") or aware_at(r)),
-            "severity": r.get("severity", "unknown"),
-            "category": r.get("category", "unknown"),
-            "product": r.get("product", "unknown"),
+            "aware_at": (r.get("assessment") or {}).get("aware_at") or r.get("created_at"),
+            "opened_in_month": created_month(r) == month,
+            "closed_in_month": closed_month(r) == month,
+            "severity": severity_of(r),
+            "categories": categories_of(r),
+            "product": r.get("product") or "unknown",
             "crisis": bool(r.get("crisis")),
-            "status": r.get("status"),
-            "open_actions": sum(1 for a in r.get("actions", []) if _is_open(a)),
-            "notifications": _count([notification_state(n, now) for n in r.get("notifications", [])]),
+            "open_actions": open_actions(r),
+            "notifications": _count([notification_state(n, now) for n in r.get("notifications") or []]),
         }
         for r in chosen
     ]
@@ -78,8 +93,8 @@ def monthly_pack(reports: list[dict[str, Any]], month: str, now: datetime) -> di
         "month": month,
         "generated_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "incidents": len(chosen),
-        "by_severity": {s: sum(1 for r in chosen if r.get("severity") == s) for s in SEVERITIES},
-        "by_category": _count([str(r.get("category", "unknown")) for r in chosen]),
+        "by_severity": {s: sum(1 for r in chosen if severity_of(r) == s) for s in SEVERITIES},
+        "by_category": _count([c for r in chosen for c in categories_of(r)]),
         "notifications": {
             "on_time": notifications.count("on_time"),
             "late": notifications.count("late"),
@@ -92,19 +107,22 @@ def monthly_pack(reports: list[dict[str, Any]], month: str, now: datetime) -> di
 
 
 def yearly_report(reports: list[dict[str, Any]], year: str, now: datetime) -> dict[str, Any]:
-    """The year's trends for the DPM workshop: by category, root cause, product and month."""
-    chosen = [r for r in reports if (a := aware_at(r)) and a.strftime("%Y") == year]
-    months = [f"{year}-{m:02d}" for m in range(1, 13)]
+    """The year's trends for the DPM workshop (incidents opened that year): by category, root
+    cause, product and month."""
+    chosen = [r for r in reports if created_month(r).startswith(year)]
     return {
         "kind": "yearly",
         "year": year,
         "generated_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "incidents": len(chosen),
-        "by_month": {m: len(in_month(chosen, m)) for m in months},
-        "by_category": _count([str(r.get("category", "unknown")) for r in chosen]),
-        "by_root_cause": _count([str(r.get("root_cause", "unknown")) for r in chosen]),
-        "by_product": _count([str(r.get("product", "unknown")) for r in chosen]),
-        "by_severity": {s: sum(1 for r in chosen if r.get("severity") == s) for s in SEVERITIES},
+        "by_month": {
+            m: sum(1 for r in chosen if created_month(r) == m)
+            for m in (f"{year}-{i:02d}" for i in range(1, 13))
+        },
+        "by_category": _count([c for r in chosen for c in categories_of(r)]),
+        "by_root_cause": _count([str(r.get("root_cause") or "unknown") for r in chosen]),
+        "by_product": _count([str(r.get("product") or "unknown") for r in chosen]),
+        "by_severity": {s: sum(1 for r in chosen if severity_of(r) == s) for s in SEVERITIES},
         "crises": sum(1 for r in chosen if r.get("crisis")),
     }
 
@@ -155,7 +173,7 @@ def render_html(pack: dict[str, Any]) -> str:
     if pack.get("rows"):
         head = "".join(
             f"<th>{h}</th>"
-            for h in ("incident", "aware", "severity", "category", "product", "crisis", "open actions")
+            for h in ("incident", "aware", "severity", "categories", "product", "crisis", "open actions")
         )
         rows = "".join(
             "<tr>"
@@ -165,7 +183,7 @@ def render_html(pack: dict[str, Any]) -> str:
                     r["incident_id"],
                     r["aware_at"],
                     r["severity"],
-                    r["category"],
+                    ", ".join(r["categories"]),
                     r["product"],
                     "yes" if r["crisis"] else "no",
                     r["open_actions"],
