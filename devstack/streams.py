@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -89,7 +90,7 @@ def lambda_record(record: dict[str, Any], stream_arn: str) -> dict[str, Any]:
     """A GetRecords record as Lambda delivers it (epoch time, the source ARN)."""
     ddb = dict(record["dynamodb"])
     created = ddb.get("ApproximateCreationDateTime")
-    if hasattr(created, "timestamp"):
+    if isinstance(created, datetime):  # boto3 parses it; Lambda hands over epoch seconds
         ddb["ApproximateCreationDateTime"] = created.timestamp()
     ddb.setdefault("SizeBytes", 0)
     return {

@@ -41,8 +41,10 @@ def _deliver(record: Any) -> None:
 def handle_webhook_deliveries(event: Any) -> dict[str, Any]:
     """Each delivery on its own: failed ones go back to SQS (ReportBatchItemFailures in infra)."""
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-    return process_partial_response(
-        event=event.to_dict(), record_handler=_deliver, processor=processor, context=event.context
+    return dict(
+        process_partial_response(
+            event=event.to_dict(), record_handler=_deliver, processor=processor, context=event.context
+        )
     )
 
 

@@ -148,6 +148,7 @@ def test_job_list_shows_registered_jobs(client: Any) -> None:
     assert {"rebuild-aggregates", "followups-overdue", "council-monthly", "council-yearly"} <= names
 
 
-def test_council_without_reports_bucket_is_503(client: Any) -> None:
+def test_council_without_reports_bucket_is_503(client: Any, set_env: Any) -> None:
+    set_env(INCIDENT_REPORTS_BUCKET="")
     response = post_json(client, "/v1/admin/jobs/council-monthly", {"month": "2026-11"})
     assert response.status_code == 503
