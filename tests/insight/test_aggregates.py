@@ -93,6 +93,29 @@ def test_restricted_person_leaves_aggregates_once(client: Any, frozen_now: Any, 
     assert kept
 
 
+def test_lifted_restriction_counts_again_once(client: Any, frozen_now: Any, stream: Any) -> None:
+    survey_id = nps_survey(client)
+    response_id = answer(client, survey_id, "user-a", 0)
+    stream.pump()
+    _set(response_id, restricted=True)
+    stream.pump()
+    _feedback().update_item(
+        Key={"pk": f"RESP#{response_id}", "sk": "RESP"}, UpdateExpression="REMOVE restricted"
+    )
+    stream.pump()
+    stream.redeliver()
+    assert client.http.get(REPORT).json_body["total"]["count"] == 1
+
+
+def test_openapi_documents_insight_routes(client: Any) -> None:
+    paths = client.http.get("/v1/openapi.json").json_body["paths"]
+    assert {
+        "/v1/admin/reports/scores",
+        "/v1/admin/followups/{followup_id}/replies",
+        "/v1/admin/jobs/{name}",
+    } <= set(paths)
+
+
 def test_removed_response_still_counts(client: Any, frozen_now: Any, stream: Any) -> None:
     survey_id = nps_survey(client)
     response_id = answer(client, survey_id, "user-a", 3)
