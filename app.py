@@ -4,6 +4,8 @@ from __future__ import annotations
 from chalice import Chalice, ConvertToMiddleware, Rate
 
 from chalicelib import cors, openapi
+from chalicelib.insight import handlers as insight_handlers
+from chalicelib.insight import routes as insight_routes
 from chalicelib.links import routes as link_routes
 from chalicelib.obs import logger, metrics
 from chalicelib.privacy import routes as privacy_routes
@@ -21,6 +23,8 @@ app.register_blueprint(survey_routes.public)
 app.register_blueprint(survey_routes.admin)
 app.register_blueprint(privacy_routes.admin)
 app.register_blueprint(privacy_routes.public)
+app.register_blueprint(insight_routes.admin)
+app.register_blueprint(insight_handlers.events)
 app.register_blueprint(cors.preflight)
 app.register_blueprint(openapi.routes)
 app.register_blueprint(web_routes.web)

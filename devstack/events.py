@@ -16,4 +16,6 @@ if TYPE_CHECKING:
 def start_pollers(app: Any, template: dict[str, Any], resolver: Resolver,
                   stop: threading.Event) -> list[threading.Thread]:
     """One daemon thread per event source declared in infra/ (none yet for surveys)."""
-    return []
+    from devstack import streams
+
+    return [*streams.start(app, template, resolver, stop)]

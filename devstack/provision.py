@@ -186,3 +186,36 @@ def _parameter(p: Provisioner, logical_id: str, props: dict[str, Any]) -> dict[s
     name = props.get("Name") or f"/{p.stack_name}/{logical_id}"
     p.client("ssm").put_parameter(Name=name, Value=str(props["Value"]), Type=props.get("Type", "String"))
     return {"Ref": name, "Type": props.get("Type", "String"), "Value": str(props["Value"])}
+
+
+@creates("AWS::SES::EmailIdentity")
+def _email_identity(p: Provisioner, logical_id: str, props: dict[str, Any]) -> dict[str, str]:
+    identity = props["EmailIdentity"]
+    if "@" in identity:
+        p.client("ses").verify_email_identity(EmailAddress=identity)
+    else:
+        p.client("ses").verify_domain_identity(Domain=identity)
+    return {"Ref": identity}
+
+
+@creates("AWS::CloudWatch::Dashboard")
+def _dashboard(p: Provisioner, logical_id: str, props: dict[str, Any]) -> dict[str, str]:
+    name = props.get("DashboardName") or p.name_for(logical_id)
+    body = props["DashboardBody"]
+    p.client("cloudwatch").put_dashboard(DashboardName=name,
+                                         DashboardBody=body if isinstance(body, str) else json.dumps(body))
+    return {"Ref": name}
+
+
+@creates("AWS::CloudWatch::Alarm")
+def _alarm(p: Provisioner, logical_id: str, props: dict[str, Any]) -> dict[str, str]:
+    name = props.get("AlarmName") or p.name_for(logical_id)
+    args = {k: v for k, v in props.items() if k != "AlarmName"}
+    for key in ("Period", "EvaluationPeriods", "DatapointsToAlarm"):
+        if key in args:
+            args[key] = int(args[key])
+    if "Threshold" in args:
+        args["Threshold"] = float(args["Threshold"])
+    p.client("cloudwatch").put_metric_alarm(AlarmName=name, **args)
+    arn = f"arn:aws:cloudwatch:{p.region}:{ACCOUNT}:alarm:{name}"
+    return {"Ref": name, "Arn": arn}
