@@ -58,30 +58,34 @@ def stream_bindings(app: Any, template: dict[str, Any], resolver: Resolver) -> l
 
 
 class StreamReader:
-    """Reads every shard of one stream from where it last stopped (TRIM_HORIZON at first)."""
+    """Reads every shard of one stream from just after the last record it handed over.
+
+    A fresh iterator is asked for on every poll: moto swaps a table (and its stream shard) for
+    a copy when it rolls back a failed transaction, and an old iterator would then never see a
+    new record again.
+    """
 
     def __init__(self, stream_arn: str, client: Any | None = None) -> None:
         self.stream_arn = stream_arn
         self.client = client or streams_client()
-        self.iterators: dict[str, str | None] = {}
+        self.last_sequence: dict[str, str] = {}
 
-    def _refresh_shards(self) -> None:
-        shards = self.client.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]["Shards"]
-        for shard in shards:
-            if shard["ShardId"] not in self.iterators:
-                self.iterators[shard["ShardId"]] = self.client.get_shard_iterator(
-                    StreamArn=self.stream_arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
-                )["ShardIterator"]
+    def _iterator(self, shard_id: str) -> str:
+        position: dict[str, str] = {"ShardIteratorType": "TRIM_HORIZON"}
+        if shard_id in self.last_sequence:
+            position = {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER",
+                        "SequenceNumber": self.last_sequence[shard_id]}
+        return str(self.client.get_shard_iterator(StreamArn=self.stream_arn, ShardId=shard_id,
+                                                  **position)["ShardIterator"])
 
     def poll(self, limit: int = 100) -> list[dict[str, Any]]:
         """The next records, in Lambda's event shape."""
-        self._refresh_shards()
+        shards = self.client.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]["Shards"]
         records: list[dict[str, Any]] = []
-        for shard_id, iterator in list(self.iterators.items()):
-            if iterator is None:
-                continue
-            page = self.client.get_records(ShardIterator=iterator, Limit=limit)
-            self.iterators[shard_id] = page.get("NextShardIterator")
+        for shard in shards:
+            page = self.client.get_records(ShardIterator=self._iterator(shard["ShardId"]), Limit=limit)
+            if page.get("Records"):
+                self.last_sequence[shard["ShardId"]] = page["Records"][-1]["dynamodb"]["SequenceNumber"]
             records += [lambda_record(r, self.stream_arn) for r in page.get("Records", [])]
         return records
 
