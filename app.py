@@ -6,6 +6,8 @@ from chalice import Chalice, ConvertToMiddleware, Rate
 from chalicelib import cors, openapi
 from chalicelib.incidents import handlers as incident_handlers
 from chalicelib.incidents import routes as incident_routes
+from chalicelib.insight import handlers as insight_handlers
+from chalicelib.insight import routes as insight_routes
 from chalicelib.links import routes as link_routes
 from chalicelib.obs import logger, metrics
 from chalicelib.privacy import routes as privacy_routes
@@ -25,6 +27,8 @@ app.register_blueprint(incident_routes.public)
 app.register_blueprint(incident_routes.admin)
 app.register_blueprint(privacy_routes.admin)
 app.register_blueprint(privacy_routes.public)
+app.register_blueprint(insight_routes.admin)
+app.register_blueprint(insight_handlers.events)
 app.register_blueprint(cors.preflight)
 app.register_blueprint(openapi.routes)
 app.register_blueprint(web_routes.web)

@@ -12,7 +12,8 @@ def main(names: list[str]) -> None:
     modules = names or sorted(m.name for m in pkgutil.iter_modules(bench.__path__) if not m.name.startswith("_"))
     for name in modules:
         print(f"== bench.{name}", flush=True)
-        importlib.import_module(f"bench.{name}").main()
+        if importlib.import_module(f"bench.{name}").main():
+            sys.exit(f"bench.{name} found a regression")
 
 
 if __name__ == "__main__":

@@ -75,6 +75,14 @@ class Settings:
     opt_out_link_days: int = 90
     comment_masking: str = ""
     processing_record_file: str = ""
+    insight_table: str = ""
+    webhook_queue_url: str = ""
+    packs_bucket: str = ""
+    incident_reports_bucket: str = ""
+    followup_due_working_days: int = 2
+    followup_sender: str = ""
+    reply_routing: tuple[tuple[str, str], ...] = ()
+    webhook_allow_local_http: bool = False
     incidents: IncidentSettings = field(default_factory=lambda: IncidentSettings())
 
 
@@ -106,6 +114,12 @@ def _cors_origins(stage: str) -> tuple[str, ...]:
     return origins
 
 
+def _pairs(raw: str) -> tuple[tuple[str, str], ...]:
+    """`a=b,c=d` as pairs (the reply routing table: finding route -> who reviews)."""
+    pairs = (p.split("=", 1) for p in raw.split(",") if "=" in p)
+    return tuple((k.strip(), v.strip()) for k, v in pairs)
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     stage = os.environ.get("STAGE", "dev")
@@ -133,6 +147,15 @@ def get_settings() -> Settings:
         opt_out_link_days=_capped_days("OPT_OUT_LINK_DAYS", 90),
         comment_masking=os.environ.get("COMMENT_MASKING", ""),
         processing_record_file=os.environ.get("PROCESSING_RECORD_FILE", ""),
+        insight_table=os.environ.get("INSIGHT_TABLE", ""),
+        webhook_queue_url=os.environ.get("WEBHOOK_QUEUE_URL", ""),
+        packs_bucket=os.environ.get("COUNCIL_PACKS_BUCKET", ""),
+        incident_reports_bucket=os.environ.get("INCIDENT_REPORTS_BUCKET", ""),
+        followup_due_working_days=_int("FOLLOWUP_DUE_WORKING_DAYS", 2),
+        followup_sender=os.environ.get("FOLLOWUP_SENDER", ""),
+        reply_routing=_pairs(os.environ.get("REPLY_ROUTING", "")),
+        # Webhook endpoints must be HTTPS; dev/test stages may allow http://127.0.0.1 only.
+        webhook_allow_local_http=os.environ.get("WEBHOOK_ALLOW_LOCAL_HTTP", "") == "true",
         incidents=_incident_settings(),
     )
 

@@ -50,8 +50,11 @@ def scheduled_jobs(app: Any) -> list[tuple[str, int]]:
 
 def start_pollers(app: Any, template: dict[str, Any], resolver: Resolver,
                   stop: threading.Event) -> list[threading.Thread]:
-    """One daemon thread per SQS event source declared in infra/, and one per rate schedule."""
-    threads = []
+    """One daemon thread per SQS event source declared in infra/, one per rate schedule, and the
+    DynamoDB stream readers (devstack/streams.py)."""
+    from devstack import streams
+
+    threads = [*streams.start(app, template, resolver, stop)]
     for name, period in scheduled_jobs(app):
         thread = threading.Thread(target=_every, args=(app, name, period, stop), name=f"every-{name}",
                                   daemon=True)

@@ -220,18 +220,6 @@ def _state_machine(p: Provisioner, logical_id: str, props: dict[str, Any]) -> di
     return {"Ref": arn, "Arn": arn, "Name": name}
 
 
-@creates("AWS::SES::EmailIdentity")
-def _email_identity(p: Provisioner, logical_id: str, props: dict[str, Any]) -> dict[str, str]:
-    """moto's SES sends only from a verified identity, as SES in sandbox does."""
-    identity = props["EmailIdentity"]
-    ses = p.client("ses")
-    if "@" in identity:
-        ses.verify_email_identity(EmailAddress=identity)
-    else:
-        ses.verify_domain_identity(Domain=identity)
-    return {"Ref": identity}
-
-
 @creates("AWS::SES::ReceiptRuleSet")
 def _receipt_rule_set(p: Provisioner, logical_id: str, props: dict[str, Any]) -> dict[str, str]:
     name = props.get("RuleSetName") or p.name_for(logical_id)
@@ -246,11 +234,34 @@ def _receipt_rule(p: Provisioner, logical_id: str, props: dict[str, Any]) -> dic
     return {"Ref": props["Rule"]["Name"]}
 
 
+@creates("AWS::SES::EmailIdentity")
+def _email_identity(p: Provisioner, logical_id: str, props: dict[str, Any]) -> dict[str, str]:
+    identity = props["EmailIdentity"]
+    if "@" in identity:
+        p.client("ses").verify_email_identity(EmailAddress=identity)
+    else:
+        p.client("ses").verify_domain_identity(Domain=identity)
+    return {"Ref": identity}
+
+
+@creates("AWS::CloudWatch::Dashboard")
+def _dashboard(p: Provisioner, logical_id: str, props: dict[str, Any]) -> dict[str, str]:
+    name = props.get("DashboardName") or p.name_for(logical_id)
+    body = props["DashboardBody"]
+    p.client("cloudwatch").put_dashboard(DashboardName=name,
+                                         DashboardBody=body if isinstance(body, str) else json.dumps(body))
+    return {"Ref": name}
+
+
 @creates("AWS::CloudWatch::Alarm")
 def _alarm(p: Provisioner, logical_id: str, props: dict[str, Any]) -> dict[str, str]:
     name = props.get("AlarmName") or p.name_for(logical_id)
-    keys = ("AlarmDescription", "Namespace", "MetricName", "Dimensions", "Statistic", "Period",
-            "EvaluationPeriods", "Threshold", "ComparisonOperator", "TreatMissingData", "AlarmActions")
-    args = {k: props[k] for k in keys if k in props}
+    args = {k: v for k, v in props.items() if k != "AlarmName"}
+    for key in ("Period", "EvaluationPeriods", "DatapointsToAlarm"):
+        if key in args:
+            args[key] = int(args[key])
+    if "Threshold" in args:
+        args["Threshold"] = float(args["Threshold"])
     p.client("cloudwatch").put_metric_alarm(AlarmName=name, **args)
-    return {"Ref": name, "Arn": f"arn:aws:cloudwatch:{p.region}:{ACCOUNT}:alarm:{name}"}
+    arn = f"arn:aws:cloudwatch:{p.region}:{ACCOUNT}:alarm:{name}"
+    return {"Ref": name, "Arn": arn}

@@ -25,7 +25,7 @@ def readme_examples(text: str) -> list[tuple[str, str | None, str | None]]:
     blocks = [(m.group(1), m.group(2)) for m in FENCE.finditer(text)]
     examples = []
     for i, (kind, body) in enumerate(blocks):
-        if kind != "sh" or DOCUMENTED_API not in body:
+        if kind != "sh" or (DOCUMENTED_API not in body and "$API" not in body):
             continue
         following = blocks[i + 1] if i + 1 < len(blocks) and blocks[i + 1][0] in ("json", "text") else None
         examples.append((body, following[0] if following else None, following[1] if following else None))

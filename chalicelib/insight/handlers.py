@@ -1,0 +1,65 @@
+"""Insight's event handlers: FeedbackTable's stream, webhook deliveries, scheduled jobs.
+
+Chalice needs an event source at import; the real ARNs are wired in infra/insight.yaml
+(overrides of these functions' Events), so the names below are placeholders.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from chalice import Blueprint, Cron, Rate
+
+from chalicelib import jobs
+from chalicelib.insight import jobs as insight_jobs  # noqa: F401 (registers the insight jobs)
+from chalicelib.insight import service, webhooks
+
+events = Blueprint(__name__)
+
+STREAM_PLACEHOLDER = "arn:aws:dynamodb:eu-west-1:123456789012:table/FeedbackTable/stream/wired-in-infra"
+QUEUE_PLACEHOLDER = "arn:aws:sqs:eu-west-1:123456789012:webhook-queue-wired-in-infra"
+
+
+@events.on_dynamodb_record(stream_arn=STREAM_PLACEHOLDER, batch_size=100, starting_position="TRIM_HORIZON")
+def handle_feedback_stream(event: Any) -> None:
+    """Responses and events into aggregates, follow-ups and webhooks; a failure retries the batch."""
+    for record in event:
+        service.apply_record(
+            record.event_name,
+            service.from_stream_image(record.new_image),
+            service.from_stream_image(record.old_image),
+        )
+
+
+def _deliver(record: Any) -> None:
+    webhooks.deliver(json.loads(record.body))
+
+
+@events.on_sqs_message(queue_arn=QUEUE_PLACEHOLDER, batch_size=10)
+def handle_webhook_deliveries(event: Any) -> dict[str, Any]:
+    """Each delivery on its own: failed ones go back to SQS (ReportBatchItemFailures in infra)."""
+    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+    return dict(
+        process_partial_response(
+            event=event.to_dict(), record_handler=_deliver, processor=processor, context=event.context
+        )
+    )
+
+
+@events.schedule(Rate(1, unit=Rate.HOURS))
+def followups_overdue_job(event: Any) -> dict[str, Any]:
+    return jobs.run("followups-overdue")
+
+
+@events.schedule(Cron(0, 6, 1, "*", "?", "*"))
+def council_monthly_job(event: Any) -> dict[str, Any]:
+    """On the 1st at 06:00 UTC: last month's pack for the Data Protection Council."""
+    return jobs.run("council-monthly")
+
+
+@events.schedule(Cron(0, 6, 2, 1, "?", "*"))
+def council_yearly_job(event: Any) -> dict[str, Any]:
+    """On 2 January: last year's trend report for the DPMs' workshop."""
+    return jobs.run("council-yearly")

@@ -1,0 +1,291 @@
+"""Insight rules as pure functions: scores with confidence intervals, aggregates, follow-ups.
+
+Nothing here imports boto3, a store or chalice: every input, `now` included, is an argument.
+
+Confidence intervals are 95% (z = 1.96):
+- a proportion (CSAT % satisfied, CES % easy, response and decline rates): the Wilson score
+  interval, which stays inside [0, 1] and behaves at small n and at p near 0 or 1;
+- NPS = p − d over n answers: each answer is a trinomial draw (+1 promoter, 0 passive,
+  −1 detractor), so Var(NPS) = (p + d − (p − d)²) / n and the interval is NPS ± z·√Var,
+  clamped to [−100, 100] (normal approximation, as in the NPS literature);
+- CES mean: mean ± z·s/√n with the sample standard deviation s (n − 1); none below n = 2.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from chalicelib.surveys.rules import SCALES
+
+Z95 = 1.96
+GROUPS = ("channel", "country", "locale")
+PERIODS = ("week", "month")
+ALL = "all"
+FOLLOWUP_STATES = ("open", "answered", "actioned", "closed")
+# open → answered → actioned → closed; a follow-up may also close from any earlier state
+# (e.g. nothing to act on), never reopen.
+TRANSITIONS = {
+    "open": {"answered", "closed"},
+    "answered": {"actioned", "closed"},
+    "actioned": {"closed"},
+    "closed": set(),
+}
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """What one response or event adds to the aggregates: no personal data, only dimensions."""
+
+    kind: str  # response | impression | decline
+    metric: str
+    product: str
+    day: str  # YYYY-MM-DD (UTC)
+    channel: str
+    country: str | None = None
+    locale: str | None = None
+    score: int | None = None
+
+    def cells(self) -> list[tuple[str, str]]:
+        """The (dimension, value) aggregate cells this contribution counts in."""
+        cells = [(ALL, ALL), ("channel", self.channel)]
+        if self.kind == "response":
+            cells += [("country", self.country or "unknown"), ("locale", self.locale or "unknown")]
+        return cells
+
+    def counter(self) -> str:
+        """The counter attribute of an aggregate item this contribution increments."""
+        return f"n{self.score}" if self.kind == "response" else f"{self.kind}s"
+
+
+def contribution_of(item: dict[str, Any]) -> Contribution | None:
+    """The contribution of a FeedbackTable item (a response or an event), or None."""
+    pk = str(item.get("pk", ""))
+    when = str(item.get("created_at") or item.get("at") or "")[:10]
+    if not when or not item.get("metric") or not item.get("product"):
+        return None
+    if pk.startswith("RESP#") and item.get("score") is not None:
+        user = item.get("user") or {}
+        country = item.get("country") or user.get("country") or None
+        return Contribution(
+            "response",
+            str(item["metric"]),
+            str(item["product"]),
+            when,
+            str(item.get("channel", "unknown")),
+            country.upper() if country else None,
+            _language(item.get("locale")),
+            int(item["score"]),
+        )
+    if pk.startswith("EVT#") and item.get("type") in ("impression", "decline"):
+        return Contribution(
+            str(item["type"]),
+            str(item["metric"]),
+            str(item["product"]),
+            when,
+            str(item.get("channel", "unknown")),
+        )
+    return None
+
+
+def _language(locale: Any) -> str | None:
+    """Group by language (nb-NO and nb count together); a report needs no finer grain."""
+    return str(locale).replace("_", "-").split("-")[0].lower() if locale else None
+
+
+def is_counted(item: dict[str, Any]) -> bool:
+    """Restricted people (Art. 18) are left out of every statistic from then on."""
+    return not item.get("restricted")
+
+
+# --- scores --------------------------------------------------------------------------------
+
+
+def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float] | None:
+    """Wilson score interval of a proportion, in [0, 1]; None when n is 0."""
+    if n <= 0:
+        return None
+    p = successes / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    low = 0.0 if successes == 0 else max(0.0, centre - half)  # exact ends, not rounding noise
+    high = 1.0 if successes == n else min(1.0, centre + half)
+    return low, high
+
+
+def _pct(value: float) -> float:
+    return round(100 * value, 2)
+
+
+def _pct_interval(interval: tuple[float, float] | None) -> list[float] | None:
+    return [_pct(interval[0]), _pct(interval[1])] if interval else None
+
+
+def nps(counts: dict[int, int]) -> dict[str, Any]:
+    """NPS over people who answered: % promoters (9–10) − % detractors (0–6)."""
+    n = sum(counts.values())
+    promoters = sum(c for s, c in counts.items() if s >= 9)
+    detractors = sum(c for s, c in counts.items() if s <= 6)
+    body: dict[str, Any] = {
+        "count": n,
+        "promoters": promoters,
+        "passives": n - promoters - detractors,
+        "detractors": detractors,
+        "score": None,
+        "ci95": None,
+    }
+    if n:
+        p, d = promoters / n, detractors / n
+        half = Z95 * math.sqrt(max(0.0, p + d - (p - d) ** 2) / n)
+        body["score"] = _pct(p - d)
+        body["ci95"] = [_pct(max(-1.0, p - d - half)), _pct(min(1.0, p - d + half))]
+    return body
+
+
+def csat(counts: dict[int, int]) -> dict[str, Any]:
+    """CSAT: % of answers that are 4 or 5 on 1–5."""
+    n = sum(counts.values())
+    satisfied = sum(c for s, c in counts.items() if s >= 4)
+    return {
+        "count": n,
+        "satisfied": satisfied,
+        "score": _pct(satisfied / n) if n else None,
+        "ci95": _pct_interval(wilson(satisfied, n)),
+    }
+
+
+def ces(counts: dict[int, int]) -> dict[str, Any]:
+    """CES on 1–7 (higher = easier): the mean, and % of answers 5–7."""
+    n = sum(counts.values())
+    easy = sum(c for s, c in counts.items() if s >= 5)
+    body: dict[str, Any] = {
+        "count": n,
+        "easy": easy,
+        "mean": None,
+        "mean_ci95": None,
+        "easy_percent": _pct(easy / n) if n else None,
+        "easy_ci95": _pct_interval(wilson(easy, n)),
+    }
+    if n:
+        mean = sum(s * c for s, c in counts.items()) / n
+        body["mean"] = round(mean, 3)
+        if n >= 2:
+            var = sum(c * (s - mean) ** 2 for s, c in counts.items()) / (n - 1)
+            half = Z95 * math.sqrt(var / n)
+            body["mean_ci95"] = [round(mean - half, 3), round(mean + half, 3)]
+    return body
+
+
+SCORERS = {"nps": nps, "csat": csat, "ces": ces}
+
+
+def rates(responses: int, impressions: int, declines: int) -> dict[str, Any]:
+    """Response and decline rates over impressions (None when impressions are unknown)."""
+    if impressions <= 0:
+        return {
+            "impressions": impressions,
+            "declines": declines,
+            "response_rate": None,
+            "response_rate_ci95": None,
+            "decline_rate": None,
+            "decline_rate_ci95": None,
+        }
+    return {
+        "impressions": impressions,
+        "declines": declines,
+        "response_rate": _pct(min(responses, impressions) / impressions),
+        "response_rate_ci95": _pct_interval(wilson(min(responses, impressions), impressions)),
+        "decline_rate": _pct(min(declines, impressions) / impressions),
+        "decline_rate_ci95": _pct_interval(wilson(min(declines, impressions), impressions)),
+    }
+
+
+def score_counts(item: dict[str, Any], metric: str) -> dict[int, int]:
+    """The score counters of an aggregate item, as {score: count}."""
+    low, high = SCALES[metric]
+    return {s: int(item.get(f"n{s}", 0)) for s in range(low, high + 1) if int(item.get(f"n{s}", 0))}
+
+
+def period_of(day: str, period: str) -> str:
+    """The ISO week (2026-W48) or month (2026-11) of a YYYY-MM-DD day."""
+    if period == "month":
+        return day[:7]
+    year, week, _ = date.fromisoformat(day).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def summarise(metric: str, items: list[dict[str, Any]], group_by: str | None) -> list[dict[str, Any]]:
+    """Aggregate items (one per day × group) folded into one score row per group."""
+    folded: dict[str, dict[str, Any]] = {}
+    for item in items:
+        if group_by in PERIODS:
+            key = period_of(str(item["day"]), group_by)
+        else:
+            key = str(item.get("value", ALL)) if group_by else ALL
+        row = folded.setdefault(key, {"counts": {}, "impressions": 0, "declines": 0})
+        for score, count in score_counts(item, metric).items():
+            row["counts"][score] = row["counts"].get(score, 0) + count
+        row["impressions"] += int(item.get("impressions", 0))
+        row["declines"] += int(item.get("declines", 0))
+    rows = []
+    for key in sorted(folded):
+        row = folded[key]
+        scores = SCORERS[metric](row["counts"])
+        has_events = group_by in (None, "channel", *PERIODS)
+        rate = rates(scores["count"], row["impressions"], row["declines"]) if has_events else {}
+        rows.append(
+            {
+                "group": key,
+                **scores,
+                **rate,
+                "distribution": {str(s): c for s, c in sorted(row["counts"].items())},
+            }
+        )
+    return rows
+
+
+def days_between(start: date, end: date) -> int:
+    return (end - start).days + 1
+
+
+# --- follow-ups ----------------------------------------------------------------------------
+
+
+def needs_followup(metric: str, score: int, comment: str | None) -> bool:
+    """A detractor, a low CSAT (1–2) or a high-effort CES (1–3), when they told us why."""
+    if not comment or not comment.strip():
+        return False
+    return {"nps": score <= 6, "csat": score <= 2, "ces": score <= 3}.get(metric, False)
+
+
+def add_working_days(start: datetime, days: int) -> datetime:
+    """`start` plus `days` working days (Monday–Friday); public holidays are not modelled."""
+    current = start
+    added = 0
+    while added < days:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            added += 1
+    return current
+
+
+def can_move(current: str, target: str) -> bool:
+    return target in TRANSITIONS.get(current, set())
+
+
+def is_contactable(response: dict[str, Any] | None) -> tuple[bool, str | None]:
+    """May we write to this person? Only with contact consent, an address, and no objection."""
+    if not response:
+        return False, "response_gone"
+    if response.get("restricted"):
+        return False, "restricted"
+    if response.get("objected"):
+        return False, "objected"
+    if not response.get("contact_ok"):
+        return False, "no_contact_consent"
+    if not (response.get("user") or {}).get("email"):
+        return False, "no_email"
+    return True, None

@@ -1,0 +1,237 @@
+"""Insight use cases: the stream applied to aggregates and follow-ups, reports, rebuilds."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer
+
+from chalicelib import clock
+from chalicelib.config import get_settings
+from chalicelib.errors import InvalidInputError
+from chalicelib.insight import rules, store, webhooks
+from chalicelib.insight.rules import Contribution
+from chalicelib.obs import logger, metrics
+from chalicelib.surveys.store import plain
+
+MAX_REPORT_DAYS = 3 * 366  # bounds a report's reads: aggregates outlive responses, not forever
+_deserializer = TypeDeserializer()
+
+
+def from_stream_image(image: dict[str, Any] | None) -> dict[str, Any]:
+    """A stream image (DynamoDB JSON) as plain Python values."""
+    return plain({k: _deserializer.deserialize(v) for k, v in (image or {}).items()})
+
+
+def apply_record(event_name: str, new: dict[str, Any], old: dict[str, Any]) -> None:
+    """One FeedbackTable change applied to aggregates, follow-ups and webhooks; idempotent.
+
+    A REMOVE (TTL expiry, erasure, anonymisation) never decrements: an aggregate holds no
+    personal data, so anonymised and expired responses still count.
+    """
+    if event_name == "REMOVE":
+        _apply_removal(old)
+        return
+    pk = str(new.get("pk", ""))
+    source_id = pk.split("#", 1)[-1]
+    contribution = rules.contribution_of(new)
+    if contribution is not None:
+        _apply_contribution(source_id, contribution, rules.is_counted(new))
+    if pk.startswith("RESP#"):
+        _apply_response(new, old, event_name)
+
+
+def _apply_removal(old: dict[str, Any]) -> None:
+    """The person's item is gone: cut the ledger's link to its id, drop its follow-up.
+
+    The contribution stays (re-keyed at random), so a rebuild still counts it. Stream records
+    of one item arrive in order, so no earlier INSERT is redelivered after this.
+    """
+    pk = str(old.get("pk", ""))
+    if not pk.startswith(("RESP#", "EVT#")):
+        return
+    source_id = pk.split("#", 1)[1]
+    store.detach_contribution(source_id)
+    if pk.startswith("RESP#"):
+        store.delete_followup(source_id)
+
+
+def _apply_contribution(source_id: str, contribution: Contribution, counted: bool) -> None:
+    if counted:
+        if store.count_contribution(source_id, contribution):
+            _emit_metrics(contribution)
+        return
+    ledger = store.get_contribution(source_id)
+    if ledger and ledger.get("counted"):
+        store.uncount_contribution(source_id, contribution_from_ledger(ledger))
+
+
+def contribution_from_ledger(ledger: dict[str, Any]) -> Contribution:
+    return Contribution(
+        ledger["kind"],
+        ledger["metric"],
+        ledger["product"],
+        ledger["day"],
+        ledger["channel"],
+        ledger.get("country"),
+        ledger.get("locale"),
+        int(ledger["score"]) if ledger.get("score") is not None else None,
+    )
+
+
+def _emit_metrics(c: Contribution) -> None:
+    """EMF counters: the dashboard computes NPS as 100·(promoters − detractors)/answers."""
+    if c.kind != "response":
+        metrics.add_metric(
+            name="Impressions" if c.kind == "impression" else "Declines", unit="Count", value=1
+        )
+        return
+    metrics.add_metric(name="Responses", unit="Count", value=1)
+    score = int(c.score or 0)
+    if c.metric == "nps":
+        metrics.add_metric(name="NpsAnswers", unit="Count", value=1)
+        metrics.add_metric(name="NpsPromoters", unit="Count", value=int(score >= 9))
+        metrics.add_metric(name="NpsDetractors", unit="Count", value=int(score <= 6))
+    elif c.metric == "csat":
+        metrics.add_metric(name="CsatAnswers", unit="Count", value=1)
+        metrics.add_metric(name="CsatSatisfied", unit="Count", value=int(score >= 4))
+    elif c.metric == "ces":
+        metrics.add_metric(name="CesAnswers", unit="Count", value=1)
+        metrics.add_metric(name="CesScoreSum", unit="Count", value=score)
+
+
+def _apply_response(new: dict[str, Any], old: dict[str, Any], event_name: str) -> None:
+    from chalicelib.insight import followups
+
+    if not rules.is_counted(new):
+        followups.close_for_restriction(str(new["response_id"]))
+        return
+    if event_name == "INSERT":
+        webhooks.enqueue("response.created", new)
+    if new.get("comment") and new.get("comment") != old.get("comment"):
+        webhooks.enqueue("response.commented", new)
+        if followups.open_for(new):
+            webhooks.enqueue("followup.opened", new)
+
+
+# --- reports ---------------------------------------------------------------------------------
+
+
+def _day(params: dict[str, Any], name: str) -> date:
+    try:
+        return date.fromisoformat(params[name])
+    except ValueError:
+        raise InvalidInputError(name, "must be a date YYYY-MM-DD") from None
+
+
+def score_report(params: dict[str, Any]) -> dict[str, Any]:
+    """Scores of one metric and product over [from, to], maybe grouped; O(days × groups) reads."""
+    metric, product, group_by = params["metric"], params["product"], params.get("group_by")
+    first, last = _day(params, "from"), _day(params, "to")
+    if last < first:
+        raise InvalidInputError("to", "must not be before from")
+    if rules.days_between(first, last) > MAX_REPORT_DAYS:
+        raise InvalidInputError("from", f"the range may span at most {MAX_REPORT_DAYS} days")
+    everything = store.query_aggregates(metric, product, rules.ALL, first.isoformat(), last.isoformat())
+    total = rules.summarise(metric, everything, None)
+    rows = total
+    if group_by in rules.GROUPS:
+        grouped = store.query_aggregates(metric, product, group_by, first.isoformat(), last.isoformat())
+        rows = rules.summarise(metric, grouped, group_by)
+    elif group_by in rules.PERIODS:
+        rows = rules.summarise(metric, everything, group_by)
+    empty = rules.summarise(metric, [{"day": first.isoformat()}], None)[0]
+    return {
+        "metric": metric,
+        "product": product,
+        "from": first.isoformat(),
+        "to": last.isoformat(),
+        "group_by": group_by,
+        "total": total[0] if total else {**empty, "group": rules.ALL},
+        "rows": rows,
+        "method": "docs/insight.md#confidence-intervals",
+    }
+
+
+CSV_FIELDS = (
+    "group",
+    "count",
+    "score",
+    "ci95_low",
+    "ci95_high",
+    "mean",
+    "mean_ci95_low",
+    "mean_ci95_high",
+    "easy_percent",
+    "promoters",
+    "passives",
+    "detractors",
+    "satisfied",
+    "easy",
+    "impressions",
+    "declines",
+    "response_rate",
+    "decline_rate",
+)
+
+
+def report_csv(report: dict[str, Any]) -> str:
+    """The report's rows as CSV (one row per group), the columns that apply to the metric."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in report["rows"]:
+        flat = dict(row)
+        for key in ("ci95", "mean_ci95"):
+            low, high = row.get(key) or (None, None)
+            flat[f"{key}_low"], flat[f"{key}_high"] = low, high
+        if report["metric"] == "ces":
+            flat["score"] = row.get("mean")
+        writer.writerow(flat)
+    return out.getvalue()
+
+
+# --- rebuild ---------------------------------------------------------------------------------
+
+
+def rebuild_aggregates(params: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Recompute every aggregate from the responses and events (and the ledger of those gone).
+
+    A source still in FeedbackTable (expired or not: TTL deletes late, and expired ones count)
+    decides by its current state; one already deleted counts as the ledger last recorded it.
+    """
+    sources: dict[str, tuple[Contribution, bool]] = {}
+    for item in store.scan_prefix(get_settings().feedback_table, "RESP#"):
+        _add_source(sources, item)
+    for item in store.scan_prefix(get_settings().feedback_table, "EVT#"):
+        _add_source(sources, item)
+    ledger_items = {
+        i["pk"].removeprefix("CONTRIB#"): i
+        for i in store.scan_prefix(get_settings().insight_table, "CONTRIB#")
+    }
+    for source_id, entry in ledger_items.items():
+        if source_id not in sources:
+            sources[source_id] = (contribution_from_ledger(entry), bool(entry.get("counted")))
+    aggregates: dict[tuple[str, str], dict[str, int]] = {}
+    ledger: dict[str, dict[str, Any]] = {}
+    for source_id, (c, counted) in sources.items():
+        ledger[source_id] = store._ledger_item(source_id, c, counted)
+        if not counted:
+            continue
+        for dim, value in c.cells():
+            cell = aggregates.setdefault(
+                (store.agg_pk(c.metric, c.product), store.agg_sk(dim, c.day, value)), {}
+            )
+            cell[c.counter()] = cell.get(c.counter(), 0) + 1
+    written = store.replace_aggregates(aggregates, ledger)
+    logger.info("aggregates rebuilt", extra={"sources": len(sources), "aggregate_items": written})
+    return {"sources": len(sources), "aggregate_items": written, "at": clock.iso(clock.now())}
+
+
+def _add_source(sources: dict[str, tuple[Contribution, bool]], item: dict[str, Any]) -> None:
+    c = rules.contribution_of(item)
+    if c is not None:
+        sources[str(item["pk"]).split("#", 1)[1]] = (c, rules.is_counted(item))
