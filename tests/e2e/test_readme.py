@@ -6,6 +6,7 @@ followed by a ```text block, those lines exactly; alone, it must exit 0.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -25,7 +26,7 @@ def readme_examples(text: str) -> list[tuple[str, str | None, str | None]]:
     blocks = [(m.group(1), m.group(2)) for m in FENCE.finditer(text)]
     examples = []
     for i, (kind, body) in enumerate(blocks):
-        if kind != "sh" or (DOCUMENTED_API not in body and "$API" not in body):
+        if kind != "sh" or not any(marker in body for marker in (DOCUMENTED_API, "$API", "devstack.")):
             continue
         following = blocks[i + 1] if i + 1 < len(blocks) and blocks[i + 1][0] in ("json", "text") else None
         examples.append((body, following[0] if following else None, following[1] if following else None))
@@ -55,10 +56,12 @@ def matches(expected: Any, actual: Any) -> bool:
     return bool(expected == actual)
 
 
-def run_all(examples: list[tuple[str, str | None, str | None]], api_url: str) -> list[tuple[str, int]]:
+def run_all(examples: list[tuple[str, str | None, str | None]], api_url: str,
+            stack_file: str | None = None) -> list[tuple[str, int]]:
     script = "".join(f"echo '@@@ {i}'\n{shell.replace(DOCUMENTED_API, api_url)}\necho; echo \"@@@ rc $?\"\n"
                      for i, (shell, _, _) in enumerate(examples))
-    done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    env = {**os.environ, **({"STACK_FILE": stack_file} if stack_file else {})}
+    done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=300, cwd=ROOT, env=env)
     parts = re.split(r"^@@@ \d+\n", done.stdout, flags=re.M)[1:]
     results = []
     for part in parts:
@@ -72,7 +75,7 @@ def test_readme_examples_give_what_they_show(tmp_path: Path) -> None:
     examples = readme_examples((ROOT / "README.md").read_text())
     assert len(examples) >= 8
     with running_stack(tmp_path) as stack:
-        results = run_all(examples, stack["api_url"])
+        results = run_all(examples, stack["api_url"], str(tmp_path / "stack.json"))
     for (shell, kind, expected), (output, rc) in zip(examples, results, strict=True):
         assert rc == 0, f"{shell}\nexited {rc}:\n{output}"
         if kind == "json":
