@@ -57,15 +57,27 @@ def open_for(response: dict[str, Any]) -> bool:
     return created
 
 
-def close_for_restriction(response_id: str) -> None:
-    """A restricted person's follow-up stops (Art. 18): closed, whatever state it was in."""
-    followup = store.get_followup(response_id, clock.now())
-    if followup and followup["status"] != "closed":
-        store.update_followup(
-            response_id,
-            followup["status"],
-            {"status": "closed", "closed_reason": "restricted", "closed_at": clock.iso(clock.now())},
-        )
+def close_for(response_id: str, reason: str, **flags: Any) -> bool:
+    """Stop a follow-up (restriction, Art. 18; objection, Art. 21): closed, whatever its state.
+
+    `flags` are set too (e.g. `restricted`). True when it was still going. A concurrent
+    admin change is read again and retried, so the close is never lost.
+    """
+    for _ in range(3):
+        now = clock.now()
+        followup = store.get_followup(response_id, now)
+        if not followup:
+            return False
+        going = followup["status"] != "closed"
+        changes = {"status": "closed", "closed_reason": reason, "closed_at": clock.iso(now)} if going else {}
+        changes.update(flags)
+        try:
+            if changes:
+                store.update_followup(response_id, followup["status"], changes)
+            return going
+        except ConflictError:
+            continue
+    raise ConflictError("the follow-up kept changing; try again", "status")
 
 
 def list_followups(status: str, limit: int = 100) -> dict[str, Any]:

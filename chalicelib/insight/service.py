@@ -107,7 +107,7 @@ def _apply_response(new: dict[str, Any], old: dict[str, Any], event_name: str) -
     from chalicelib.insight import followups
 
     if not rules.is_counted(new):
-        followups.close_for_restriction(str(new["response_id"]))
+        followups.close_for(str(new["response_id"]), "restricted")
         return
     if event_name == "INSERT":
         webhooks.enqueue("response.created", new)

@@ -234,6 +234,19 @@ def delete_followup(followup_id: str) -> None:
     _table().delete_item(Key={"pk": f"FUP#{followup_id}", "sk": "FUP"})
 
 
+def get_followup_items(followup_ids: list[str]) -> list[dict[str, Any]]:
+    """Follow-ups by id, expired ones too (erasure needs them): one BatchGetItem per 100 ids."""
+    keys = [{"pk": f"FUP#{i}", "sk": "FUP"} for i in sorted(set(followup_ids))]
+    found: list[dict[str, Any]] = []
+    for start in range(0, len(keys), 100):
+        request: dict[str, Any] = {_name(): {"Keys": keys[start : start + 100], "ConsistentRead": True}}
+        while request:
+            page = aws.dynamodb_client().batch_get_item(RequestItems=request)
+            found += [plain(i) for i in page.get("Responses", {}).get(_name(), [])]
+            request = page.get("UnprocessedKeys") or {}
+    return sorted(found, key=lambda i: str(i["pk"]))
+
+
 def get_followup(followup_id: str, now: datetime) -> dict[str, Any] | None:
     item = _table().get_item(Key={"pk": f"FUP#{followup_id}", "sk": "FUP"}, ConsistentRead=True).get("Item")
     return _followup(item) if is_live(item, now) else None

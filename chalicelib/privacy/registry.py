@@ -4,6 +4,9 @@ erase, rectify, restrict and object for one person.
 A domain plugs in by writing an adapter with these methods (looking a person up through its
 own indexes, never a Scan) and naming its module in BUILT_IN; the adapter module calls
 `register(...)` when imported. Every method is idempotent and answers counts by kind.
+An adapter that finds its items through another store's data sets `order` below 0 (default 0):
+the insight follow-ups are found through survey responses, so they act before the surveys
+store erases those.
 """
 from __future__ import annotations
 
@@ -16,8 +19,9 @@ if TYPE_CHECKING:
     from chalicelib.privacy.rules import Held, SubjectRef
 
 # Adapter modules, imported on first use. The incidents domain adds its own here
-# (reporter records on IncidentsTable `by_email`, inbound mails and attachments in S3).
-BUILT_IN = ("chalicelib.privacy.survey_subjects", "chalicelib.incidents.subjects")
+# (reporter records on IncidentsTable `by_email`, inbound mails and attachments in S3); the
+# insight domain its follow-up conversations (InsightTable `FUP#<response_id>`).
+BUILT_IN = ("chalicelib.privacy.survey_subjects", "chalicelib.incidents.subjects", "chalicelib.insight.subjects")
 
 _stores: dict[str, SubjectStore] = {}
 
@@ -53,10 +57,10 @@ def register(store: SubjectStore) -> None:
 
 
 def stores() -> list[SubjectStore]:
-    """Every registered store, the built-in adapters imported first."""
+    """Every registered store, the built-in adapters imported first; by `order`, then registration."""
     for module in BUILT_IN:
         importlib.import_module(module)
-    return list(_stores.values())
+    return sorted(_stores.values(), key=lambda s: int(getattr(s, "order", 0)))
 
 
 def unregister(name: str) -> None:
