@@ -14,7 +14,8 @@ def test_export_unknown_person_returns_200_with_empty_items(client: Any, frozen_
     response = export(client, user_id="nobody", company="acme-co")
     assert response.status_code == 200
     assert response.json_body["items"] == []
-    assert response.json_body["counts"] == {"surveys": {"items": 0}, "incidents": {"items": 0}}
+    assert response.json_body["counts"] == {"surveys": {"items": 0}, "incidents": {"items": 0},
+                                            "followups": {"items": 0}}
 
 
 def test_export_by_user_id_lists_every_item_with_purpose_and_expiry(client: Any, frozen_now: Any) -> None:

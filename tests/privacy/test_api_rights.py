@@ -19,7 +19,7 @@ def test_erase_deletes_every_item_and_counts_per_store(client: Any, aws_stack: A
     response = erase(client, user_id="user-1", company="acme-co")
     assert response.status_code == 200
     assert response.json_body["counts"] == {
-        "surveys": {"response": 1, "impression": 1, "throttle": 1, "idempotency": 1}, "incidents": {}}
+        "surveys": {"response": 1, "impression": 1, "throttle": 1, "idempotency": 1}, "incidents": {}, "followups": {}}
     assert _items_of(aws_stack, person["response_id"]) == []
 
 
@@ -28,7 +28,7 @@ def test_erase_twice_answers_zero_counts_the_second_time(client: Any, frozen_now
     erase(client, user_id="user-1")
     again = erase(client, user_id="user-1")
     assert again.status_code == 200
-    assert again.json_body["counts"] == {"surveys": {}, "incidents": {}}
+    assert again.json_body["counts"] == {"surveys": {}, "incidents": {}, "followups": {}}
 
 
 def test_erase_by_email_also_removes_throttle_and_events(client: Any, aws_stack: Any,
@@ -49,7 +49,7 @@ def test_rectify_email_moves_the_person_to_the_new_address(client: Any, frozen_n
     response = send(client, "PATCH", "", {"email": "ada.l@example.org", "username": None},
                     user_id="user-1", company="acme-co")
     assert response.status_code == 200
-    assert response.json_body["counts"] == {"surveys": {"response": 1}, "incidents": {}}
+    assert response.json_body["counts"] == {"surveys": {"response": 1}, "incidents": {}, "followups": {}}
     assert export(client, email="ada@example.com").json_body["items"] == []
     items = export(client, email="ADA.L@example.org").json_body["items"]
     user = next(i for i in items if i["kind"] == "response")["data"]["user"]
@@ -69,13 +69,13 @@ def test_rectify_bad_body_returns_400_naming_the_field(client: Any, body: dict[s
 def test_rectify_unknown_person_returns_200_with_zero_counts(client: Any) -> None:
     response = send(client, "PATCH", "", {"country": "SE"}, user_id="ghost")
     assert response.status_code == 200
-    assert response.json_body["counts"] == {"surveys": {}, "incidents": {}}
+    assert response.json_body["counts"] == {"surveys": {}, "incidents": {}, "followups": {}}
 
 
 def test_restriction_flags_items_and_stops_surveys(client: Any, frozen_now: Any) -> None:
     person = banner_person(client)
     response = send(client, "POST", "/restriction", {"restricted": True}, user_id="user-1")
-    assert response.json_body["counts"] == {"surveys": {"response": 1, "impression": 1}, "incidents": {}}
+    assert response.json_body["counts"] == {"surveys": {"response": 1, "impression": 1}, "incidents": {}, "followups": {}}
     items = export(client, user_id="user-1").json_body["items"]
     assert all(i["restricted"] for i in items if i["kind"] in ("response", "impression"))
     assert eligibility(client, "user-1")["reason"] == "opted_out"

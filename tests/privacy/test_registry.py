@@ -57,7 +57,8 @@ def test_registered_store_is_exported_and_erased_with_counts_per_store(client: A
     items = export(client, email="rep@example.com").json_body["items"]
     assert [(i["store"], i["kind"]) for i in items] == [("fake_incidents", "alert")]
     counts = erase(client, email="rep@example.com").json_body["counts"]
-    assert counts == {"surveys": {}, "incidents": {}, "fake_incidents": {"alert": 1}}
+    assert counts == {"surveys": {}, "incidents": {}, "followups": {},
+                      "fake_incidents": {"alert": 1}}
     assert erase(client, email="rep@example.com").json_body["counts"]["fake_incidents"] == {}
 
 
