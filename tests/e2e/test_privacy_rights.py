@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from typing import Any
 
@@ -29,6 +30,16 @@ def _banner_person(api: ApiClient, user: str, email: str) -> str:
     return response_id
 
 
+def _export_with_followup(api: ApiClient, who: dict[str, str], seconds: float = 60) -> dict[str, Any]:
+    """The export once the stream has opened the detractor's follow-up (it is asynchronous)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        exported: dict[str, Any] = api.get(f"{SUBJECTS}/export", **who, format="json").json()
+        if any(i["store"] == "followups" for i in exported["items"]) or time.monotonic() > deadline:
+            return exported
+        time.sleep(0.3)
+
+
 def _everything_stored(stack: dict[str, Any]) -> str:
     """Every item of every table of the stack, as text (a test may Scan; the code never does)."""
     ddb = boto3.resource("dynamodb", endpoint_url=stack["moto_url"], region_name=stack["region"],
@@ -42,15 +53,18 @@ def test_stack_person_is_exported_restricted_rectified_objected_and_erased(
     user, email = f"e2e-{uuid.uuid4().hex[:8]}", f"p-{uuid.uuid4().hex[:6]}@example.com"
     who = {"user_id": user, "company": "demo-company"}
     query = f"?user_id={user}&company=demo-company"
-    _banner_person(api, user, email)
+    response_id = _banner_person(api, user, email)
     assert user in _everything_stored(live_stack)
 
-    exported = api.get(f"{SUBJECTS}/export", **who, format="json").json()
-    assert {i["kind"] for i in exported["items"]} == {"response", "impression", "throttle", "idempotency"}
+    exported = _export_with_followup(api, who)  # a commented detractor: the stream opens a follow-up
+    assert {i["kind"] for i in exported["items"]} == {"response", "impression", "throttle", "idempotency",
+                                                      "followup"}
     assert api.get(f"{SUBJECTS}/export", email=email, format="csv").text.startswith("section,store")
 
     restricted = api.post(f"{SUBJECTS}/restriction{query}", {"restricted": True})
     assert restricted.json()["counts"]["surveys"]["response"] == 1
+    assert restricted.json()["counts"]["followups"] == {"followup": 1, "closed": 1}
+    assert api.get(f"/v1/admin/followups/{response_id}").json()["closed_reason"] == "restricted"
     assert api.get("/v1/eligibility", product="demo", user_id=user, channel="in_app_web").json()["reason"] \
         == "opted_out"
 
@@ -61,8 +75,11 @@ def test_stack_person_is_exported_restricted_rectified_objected_and_erased(
 
     objected = api.post(f"{SUBJECTS}/objection{query}", {})
     assert objected.json()["kept"] is False
+    assert objected.json()["counts"]["followups"] == {"erased_followup": 1}
     erased = api.delete(f"{SUBJECTS}{query}")
     assert erased.status_code == 200
+    assert erased.json()["counts"]["followups"] == {}
+    assert api.get(f"/v1/admin/followups/{response_id}").status_code == 404
 
     for ask in (who, {"email": email}, {"email": new_email}):
         assert api.get(f"{SUBJECTS}/export", **ask).json()["items"] == []

@@ -10,7 +10,8 @@ from tests.insight.builders import answer, nps_survey, post_json
 from tests.privacy.builders import erase, export, send
 
 REPLY = {
-    "text": "Thank you for your feedback. We have looked into the slow export.\n\nKari Nordmann\nCustomer Success Manager",
+    "text": "Thank you for your feedback. We have looked into the slow export."
+    "\n\nKari Nordmann\nCustomer Success Manager",
     "sender_name": "Kari Nordmann",
     "sender_title": "Customer Success Manager",
     "send": True,

@@ -75,7 +75,8 @@ def test_rectify_unknown_person_returns_200_with_zero_counts(client: Any) -> Non
 def test_restriction_flags_items_and_stops_surveys(client: Any, frozen_now: Any) -> None:
     person = banner_person(client)
     response = send(client, "POST", "/restriction", {"restricted": True}, user_id="user-1")
-    assert response.json_body["counts"] == {"surveys": {"response": 1, "impression": 1}, "incidents": {}, "followups": {}}
+    assert response.json_body["counts"] == {"surveys": {"response": 1, "impression": 1}, "incidents": {},
+                                            "followups": {}}
     items = export(client, user_id="user-1").json_body["items"]
     assert all(i["restricted"] for i in items if i["kind"] in ("response", "impression"))
     assert eligibility(client, "user-1")["reason"] == "opted_out"
