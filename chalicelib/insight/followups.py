@@ -26,12 +26,19 @@ _REPLY_MOVES = {"reply": ("open", "answered"), "acted_notice": ("answered", "act
 
 
 def open_for(response: dict[str, Any]) -> bool:
-    """Open a follow-up for a commented detractor / low CSAT / high-effort CES; True if new."""
+    """Open a follow-up for a commented detractor / low CSAT / high-effort CES; True if new.
+
+    The response is read again first: a stream record delivered late must not bring back a
+    follow-up for a person erased or restricted meanwhile.
+    """
     if not rules.needs_followup(
         str(response.get("metric")), int(response.get("score", -1)), response.get("comment")
     ):
         return False
     now = clock.now()
+    current = survey_store.get_response(str(response["response_id"]), now)
+    if current is None or not rules.is_counted(current):
+        return False  # a late stream record: erased, expired or restricted since; nothing to follow up
     due = rules.add_working_days(now, get_settings().followup_due_working_days)
     followup = {
         "followup_id": response["response_id"],

@@ -98,3 +98,15 @@ def test_person_without_followups_has_none(client: Any, frozen_now: Any, stream:
     assert body["counts"]["followups"] == {"items": 0}
     assert erase(client, user_id="user-1").json_body["counts"]["followups"] == {}
     assert _followup(client, other).json_body["status"] == "answered"  # someone else's stays
+
+
+def test_late_stream_record_after_erasure_opens_no_followup(client: Any, frozen_now: Any, stream: Any) -> None:
+    response_id = answer(client, nps_survey(client), "user-1", 3, comment="Too slow")
+    erase(client, user_id="user-1")
+    records = []
+    while page := stream.reader.poll():
+        records += page
+    late = [r for r in records if r["eventName"] != "REMOVE"]  # the comment arrives, the REMOVE not yet
+    assert any(r["eventName"] == "MODIFY" for r in late)
+    stream.redeliver(late)
+    assert _followup(client, response_id).status_code == 404
