@@ -27,6 +27,7 @@ class IncidentSettings:
     eu_establishment: bool = True
     max_mail_bytes: int = 10 * 1024 * 1024
     dpo_contact: str = ""
+    deadline_risk_hours: int = 24  # an open obligation due within this many hours is "at risk"
 
 
 def _incident_settings() -> IncidentSettings:
@@ -46,6 +47,7 @@ def _incident_settings() -> IncidentSettings:
         eu_establishment=env("INCIDENTS_EU_ESTABLISHMENT", "true").lower() != "false",
         max_mail_bytes=_int("INCIDENTS_MAX_MAIL_BYTES", 10 * 1024 * 1024),
         dpo_contact=env("INCIDENTS_DPO_CONTACT", ""),
+        deadline_risk_hours=_int("INCIDENTS_DEADLINE_RISK_HOURS", 24),
     )
 
 

@@ -58,7 +58,9 @@ def handle_inbound_mail(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 
 def check_deadlines() -> int:
-    """Reminders at 48 h and 66 h of 72, escalation when missed (scheduled)."""
-    sent = tasks.check_deadlines(clock.now())
+    """Reminders at 48 h and 66 h of 72, escalation when missed; the dashboard's gauges (scheduled)."""
+    sent, gauges = tasks.check_deadlines(clock.now())
     metrics.add_metric(name="IncidentDeadlineNotices", unit=MetricUnit.Count, value=sent)
+    for name, value in gauges.items():  # OpenIncidents, DeadlinesAtRisk (infra/insight.yaml)
+        metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
     return sent

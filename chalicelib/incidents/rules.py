@@ -199,6 +199,15 @@ def deadline_events(obligation: dict[str, Any], now: datetime) -> list[str]:
     return [e for e in due_events if e not in sent]
 
 
+def deadline_gauges(open_incidents: list[dict[str, Any]], now: datetime,
+                    window: timedelta) -> dict[str, int]:
+    """The dashboard's gauges: open incidents, and obligations not met that are overdue or due soon."""
+    horizon = now + window
+    at_risk = sum(1 for incident in open_incidents for o in (incident.get("obligations") or {}).values()
+                  if o.get("status") != "met" and parse(o["due_at"]) <= horizon)
+    return {"OpenIncidents": len(open_incidents), "DeadlinesAtRisk": at_risk}
+
+
 def check_notification(obligation: dict[str, Any], sent_at: datetime,
                        late_reason: str | None) -> bool:
     """True when on time; a late one must give its reasons (Art. 33(1)). Raises ValueError."""

@@ -242,6 +242,18 @@ def query_incidents(status: str, now: datetime, limit: int = 100) -> list[dict[s
     return [_strip(i) for i in page.get("Items", []) if is_live(i, now)]
 
 
+def all_incidents(status: str, now: datetime) -> list[dict[str, Any]]:
+    """Every live incident with this status, page after page (a Query on `by_status`, never a Scan)."""
+    kwargs: dict[str, Any] = {"IndexName": STATUS_INDEX, "KeyConditionExpression": Key("list_status").eq(status)}
+    found: list[dict[str, Any]] = []
+    while True:
+        page = _table().query(**kwargs)
+        found += [_strip(i) for i in page.get("Items", []) if is_live(i, now)]
+        if "LastEvaluatedKey" not in page:
+            return found
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
 # --- roster ----------------------------------------------------------------------------------
 
 def put_roster_entry(role: str, starts_at: str, person: dict[str, Any], now: datetime) -> None:

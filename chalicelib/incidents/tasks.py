@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import aws, clock
@@ -188,11 +189,12 @@ def await_notification(message: dict[str, Any], token: str) -> None:
     logger.info("waiting for notification", extra={"incident_id": message["incident_id"], "obligation": key})
 
 
-def check_deadlines(now: datetime) -> int:
-    """Reminders before each open obligation's deadline and an escalation once it is missed."""
+def check_deadlines(now: datetime) -> tuple[int, dict[str, int]]:
+    """Reminders before each open obligation's deadline, an escalation once missed; and the gauges."""
     sent = 0
     settings = get_settings().incidents
-    for incident in store.query_incidents("open", now, limit=500):
+    incidents = store.all_incidents("open", now)
+    for incident in incidents:
         for key, obligation in (incident.get("obligations") or {}).items():
             room = (incident.get("room") or {}).get("topic_arn")
             for name in rules.deadline_events(obligation, now):
@@ -208,7 +210,8 @@ def check_deadlines(now: datetime) -> int:
                 store.update_incident(incident["incident_id"], {f"obligations.{key}.alerts_sent": alerts},
                                       [event(name, now, obligation=key, due_at=obligation["due_at"])])
                 sent += 1
-    return sent
+    window = timedelta(hours=settings.deadline_risk_hours)
+    return sent, rules.deadline_gauges(incidents, now, window)
 
 
 AUTOMATIC = {"register": register, "appoint": appoint, "score": score, "crisis": crisis, "close": close}

@@ -118,6 +118,28 @@ def test_deadline_events_already_sent_or_met_are_not_repeated() -> None:
     assert rules.deadline_events({"due_at": "2026-11-26T08:00:00Z", "status": "met"}, later) == []
 
 
+def _incident(*obligations: tuple[str, str]) -> dict[str, object]:
+    """An open incident whose obligations are (due_at, status) pairs."""
+    return {"obligations": {f"o{n}": {"due_at": due, "status": status}
+                            for n, (due, status) in enumerate(obligations)}}
+
+
+def test_deadline_gauges_count_open_incidents_and_unmet_obligations_due_within_the_window() -> None:
+    now = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
+    incidents = [
+        _incident(("2026-11-26T08:00:00Z", "open"),    # due in exactly 24 h: at risk
+                  ("2026-11-26T08:00:01Z", "open"),    # 1 s beyond the window: not yet
+                  ("2026-11-25T09:00:00Z", "met")),    # met: never at risk
+        _incident(("2026-11-24T08:00:00Z", "open")),   # overdue: at risk
+        {"obligations": {}},                           # not assessed yet: open, nothing due
+        {},
+    ]
+    assert rules.deadline_gauges(incidents, now, timedelta(hours=24)) == {
+        "OpenIncidents": 4, "DeadlinesAtRisk": 2}
+    assert rules.deadline_gauges(incidents, now, timedelta(hours=48))["DeadlinesAtRisk"] == 3
+    assert rules.deadline_gauges([], now, timedelta(hours=24)) == {"OpenIncidents": 0, "DeadlinesAtRisk": 0}
+
+
 def test_check_notification_late_without_reason_is_refused() -> None:
     obligation = {"due_at": "2026-11-26T08:00:00Z"}
     with pytest.raises(ValueError, match="late_reason"):
