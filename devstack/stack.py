@@ -86,8 +86,10 @@ class Stack:
         if self._api is not None:
             self._api.shutdown()
             self._api.server.server_close()
+        # One shared deadline: pollers finish the batch in hand, and are daemons if they don't.
+        deadline = time.monotonic() + 10
         for thread in self._threads:
-            thread.join(timeout=5)
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
         if self._moto is not None:
             self._moto.stop()
 

@@ -33,7 +33,7 @@ def test_stack_ctrl_c_stops_cleanly_and_frees_ports(tmp_path: Path) -> None:
     assert stack["feedback_table"] == stack["resources"]["FeedbackTable"]["Ref"]
 
     process.send_signal(signal.SIGINT)
-    output, _ = process.communicate(timeout=30)
+    output, _ = process.communicate(timeout=60)
     assert process.returncode == 0, output
     assert "trustloop is running locally" in output
     for port in (moto_port, api_port):
