@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
@@ -103,11 +104,24 @@ def parse_body(request: Request, schema: dict[str, Any]) -> dict[str, Any]:
     if len(raw) > limit:
         raise PayloadTooLargeError(f"body is over {limit} bytes", "body")
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = json.loads(raw.decode("utf-8"), parse_constant=_not_json, parse_float=_finite)
+    except ValueError as exc:  # UnicodeDecodeError, JSONDecodeError, NaN/Infinity, 1e999
         raise InvalidInputError("body", f"malformed JSON ({type(exc).__name__})") from None
     result: dict[str, Any] = validate(data, schema)
     return result
+
+
+def _not_json(name: str) -> Any:
+    """NaN and Infinity are not JSON (Python's parser takes them; DynamoDB and comparisons don't)."""
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite(text: str) -> float:
+    """A JSON number as a float; one too large for a float (1e999) is refused, not made infinite."""
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"{text} is out of range")
+    return value
 
 
 def parse_query(request: Request, schema: dict[str, Any]) -> dict[str, Any]:

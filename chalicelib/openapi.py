@@ -1,6 +1,7 @@
 """The OpenAPI 3 document, built from the app's route table and each route's schemas."""
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
@@ -20,25 +21,36 @@ _ERROR = {
 
 
 def spec(summary: str, *, body: dict[str, Any] | None = None, query: dict[str, Any] | None = None,
-         status: int = 200, tag: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Describe a route for the OpenAPI document (put it right under the route decorator)."""
+         form: dict[str, Any] | None = None, status: int = 200,
+         tag: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Describe a route for the OpenAPI document (put it right under the route decorator).
+
+    `body` is a JSON body's schema, `form` a form post's (application/x-www-form-urlencoded), `status`
+    the success status. Path parameters are documented from the route's path, as non-empty strings.
+    """
 
     def mark(view: Callable[..., Any]) -> Callable[..., Any]:
         view.__openapi__ = {"summary": summary, "body": body, "query": query,  # type: ignore[attr-defined]
-                            "status": status, "tag": tag}
+                            "form": form, "status": status, "tag": tag}
         return view
 
     return mark
 
 
 def build_document(route_table: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of every route that has a spec (all but CORS preflights)."""
     paths: dict[str, Any] = {}
     for path, methods in sorted(route_table.items()):
         for method, entry in sorted(methods.items()):
             info = getattr(entry.view_function, "__openapi__", None)
             if method == "OPTIONS" or info is None:
                 continue
-            paths.setdefault(path, {})[method.lower()] = _operation(path, entry, info)
+            paths.setdefault(path, {})[method.lower()] = _operation(path, method, entry, info)
+    ids = Counter(op["operationId"] for ops in paths.values() for op in ops.values())
+    for ops in paths.values():
+        for method, op in ops.items():  # one view serving two methods: operationIds must be unique
+            if ids[op["operationId"]] > 1:
+                op["operationId"] += f"_{method}"
     return {
         "openapi": "3.1.0",
         "info": {"title": "trustloop API", "version": "1"},
@@ -51,13 +63,16 @@ def build_document(route_table: dict[str, dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _operation(path: str, entry: Any, info: dict[str, Any]) -> dict[str, Any]:
+_PATH_PARAMETER = {"type": "string", "minLength": 1}
+
+
+def _operation(path: str, method: str, entry: Any, info: dict[str, Any]) -> dict[str, Any]:
     op: dict[str, Any] = {
         "operationId": entry.view_name,
         "summary": info["summary"],
         "tags": [info["tag"] or path.split("/")[2]],
         "parameters": [
-            {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+            {"name": name, "in": "path", "required": True, "schema": _PATH_PARAMETER}
             for name in entry.view_args
         ],
         "responses": {
@@ -72,9 +87,10 @@ def _operation(path: str, entry: Any, info: dict[str, Any]) -> dict[str, Any]:
             {"name": name, "in": "query", "required": name in required, "schema": schema}
             for name, schema in info["query"].get("properties", {}).items()
         ]
-    if info["body"]:
-        op["requestBody"] = {"required": True,
-                             "content": {"application/json": {"schema": info["body"]}}}
+    bodies = {"application/json": info["body"], "application/x-www-form-urlencoded": info["form"]}
+    content = {media: {"schema": schema} for media, schema in bodies.items() if schema}
+    if content and method not in ("GET", "DELETE"):
+        op["requestBody"] = {"required": True, "content": content}
     if entry.authorizer is not None:
         op["security"] = [{"sigv4": []}]
     return op

@@ -68,8 +68,7 @@ def get_report(incident_id: str, fmt: str) -> tuple[str, str]:
 def record_assessment(incident_id: str, facts: dict[str, Any], actor: str) -> dict[str, Any]:
     """Store the facts, return the verdict; at the assessment step, the workflow scores it."""
     now = clock.now()
-    if clock.parse_iso(facts["aware_at"]) > now:
-        raise InvalidInputError("aware_at", "is in the future")
+    rules.client_time(facts["aware_at"], "aware_at", now)
     incident = store.get_incident(incident_id, now)
     verdict = tasks.assess(facts)
     step = incident["step"]
@@ -122,6 +121,7 @@ def _resume_if_waiting(incident_id: str, name: str, next_step: str) -> None:
 
 def record_actions(incident_id: str, body: dict[str, Any], actor: str) -> dict[str, Any]:
     now = clock.now()
+    rules.check_action_times(body.get("actions") or [])
     incident = store.get_incident(incident_id, now)
     complete = bool(body.get("complete"))
     step = incident["step"]
@@ -156,9 +156,7 @@ def record_actions(incident_id: str, body: dict[str, Any], actor: str) -> dict[s
 def record_notification(incident_id: str, body: dict[str, Any], actor: str) -> dict[str, Any]:
     """A notice sent (Art. 33/34): the initial phase meets the obligation; late ones give reasons."""
     now = clock.now()
-    sent_at = clock.parse_iso(body["sent_at"])
-    if sent_at > now:
-        raise InvalidInputError("sent_at", "is in the future")
+    sent_at = rules.client_time(body["sent_at"], "sent_at", now)
     incident = store.get_incident(incident_id, now)
     if incident["step"] not in NOTIFIABLE:
         raise StepConflictError(f"incident {incident_id} is at step {incident['step']}: no obligations yet",
@@ -199,6 +197,7 @@ def record_notification(incident_id: str, body: dict[str, Any], actor: str) -> d
 
 def record_review(incident_id: str, body: dict[str, Any], actor: str) -> dict[str, Any]:
     now = clock.now()
+    rules.client_time(body["held_at"], "held_at")
     incident = store.get_incident(incident_id, now)
     step = incident["step"]
     mitigated = step == "actions_done" or (step in (*BEFORE_ACTIONS, "actions")

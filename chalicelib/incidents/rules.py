@@ -12,6 +12,7 @@ from typing import Any
 
 from chalicelib.clock import iso
 from chalicelib.clock import parse_iso as parse
+from chalicelib.errors import InvalidInputError
 from chalicelib.incidents.authorities import authority_for
 
 # Data processing context (DPC) base score per category of the fixed vocabulary.
@@ -217,3 +218,20 @@ def check_notification(obligation: dict[str, Any], sent_at: datetime,
     return on_time
 
 
+def client_time(text: str, field: str, now: datetime | None = None) -> datetime:
+    """A client's timestamp as a datetime: a real date (not month 13, not year 0), not after `now`."""
+    try:
+        at = parse(text)
+    except ValueError:
+        raise InvalidInputError(field, "is not a valid date and time") from None
+    if now is not None and at > now:
+        raise InvalidInputError(field, "is in the future")
+    return at
+
+
+def check_action_times(actions: list[dict[str, Any]]) -> None:
+    """Every due_at/done_at of recorded actions is a real date and time."""
+    for i, action in enumerate(actions):
+        for name in ("due_at", "done_at"):
+            if name in action:
+                client_time(action[name], f"actions.{i}.{name}")

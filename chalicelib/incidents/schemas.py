@@ -11,6 +11,8 @@ _EMAIL = {"type": "string", "maxLength": 254, "pattern": r"^[^@\s]+@[^@\s]+\.[^@
 _NAME = {"type": "string", "minLength": 1, "maxLength": 200}
 _TEXT = {"type": "string", "maxLength": 5000}
 _COUNTRY = {"type": "string", "pattern": "^[A-Za-z]{2}$"}
+# Bounded, so every accepted count fits a DynamoDB number (38 digits); a trillion is beyond any breach.
+_MAX_COUNT = 10**12
 _PERSON: dict[str, Any] = {"type": "object", "additionalProperties": False, "required": ["name", "email"],
            "properties": {"name": _NAME, "email": _EMAIL}}
 
@@ -45,14 +47,14 @@ ASSESSMENT: dict[str, Any] = {
                          "items": {"enum": ["confidentiality", "integrity", "availability"]}},
         "data_categories": {"type": "array", "uniqueItems": True, "items": {"enum": list(DATA_CATEGORIES)}},
         "special_categories": {"type": "boolean"},
-        "subjects_count": {"type": "integer", "minimum": 0},
-        "records_count": {"type": "integer", "minimum": 0},
+        "subjects_count": {"type": "integer", "minimum": 0, "maximum": _MAX_COUNT},
+        "records_count": {"type": "integer", "minimum": 0, "maximum": _MAX_COUNT},
         "countries": {"type": "array", "minItems": 1, "maxItems": 40, "uniqueItems": True, "items": _COUNTRY},
         "vulnerable_subjects": {"type": "boolean"},
         "encrypted": {"type": "boolean"},
         "key_compromised": {"type": "boolean"},
         "backup_available": {"type": "boolean"},
-        "restored_within_hours": {"type": "number", "minimum": 0},
+        "restored_within_hours": {"type": "number", "minimum": 0, "maximum": 100_000},
         "exfiltrated": {"type": "boolean"},
         "malicious": {"type": "boolean"},
         "identifiability": {"enum": ["negligible", "limited", "significant", "maximum"]},

@@ -10,8 +10,8 @@ from botocore.exceptions import ClientError
 
 from chalicelib import aws, clock
 from chalicelib.config import get_settings
-from chalicelib.errors import InvalidInputError, UnavailableError
-from chalicelib.incidents import mail, store
+from chalicelib.errors import UnavailableError
+from chalicelib.incidents import mail, rules, store
 from chalicelib.obs import logger, metrics
 
 
@@ -22,8 +22,8 @@ def _settings() -> Any:
 def submit_alert(body: dict[str, Any]) -> dict[str, str]:
     """A web-form alert: stored, queued, acknowledged to the reporter."""
     now = clock.now()
-    if body.get("discovered_at") and clock.parse_iso(body["discovered_at"]) > now:
-        raise InvalidInputError("discovered_at", "is in the future")
+    if body.get("discovered_at"):
+        rules.client_time(body["discovered_at"], "discovered_at", now)
     reporter = body["reporter"]
     alert = {
         "alert_id": f"alt_{uuid.uuid4().hex}",

@@ -32,7 +32,8 @@ def follow_link(token: str) -> Any:
 
 
 @public.route("/v1/s/{token}", methods=["POST"], content_types=http.ACCEPTED_CONTENT_TYPES)
-@openapi.spec("The follow-up reason from an e-mail link's page (form post)", tag="links")
+@openapi.spec("The follow-up reason from an e-mail link's page (form post)", form=schemas.COMMENT_FORM,
+              tag="links")
 @pages.html_errors(css=views.CSS)
 def post_link_comment(token: str) -> Any:
     comment = views.form_comment(public.current_request)

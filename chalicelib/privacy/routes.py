@@ -104,7 +104,8 @@ def issue_opt_out_link() -> Any:
     return http.json_response(service.issue_opt_out_link(body["company"], body["user_id"]), 201)
 
 
-@public.route("/v1/opt-out/{token}", methods=["GET", "POST"])
+# Mail clients' one-click POST (RFC 8058) is a form post: the body is ignored, the token decides.
+@public.route("/v1/opt-out/{token}", methods=["GET", "POST"], content_types=http.ACCEPTED_CONTENT_TYPES)
 @openapi.spec("Object through a signed link (GET from a footer, POST for one-click)")
 @http.errors
 def opt_out(token: str) -> Any:

@@ -84,8 +84,9 @@ def plain(value: Any) -> Any:
 
 
 def _dynamo(value: Any) -> Any:
+    """Floats to Decimals DynamoDB can store: rounded to 9 places, as its range stops at 1e-130."""
     if isinstance(value, float):
-        return Decimal(str(value))
+        return Decimal(str(round(value, 9)))
     if isinstance(value, dict):
         return {k: _dynamo(v) for k, v in value.items()}
     if isinstance(value, list):

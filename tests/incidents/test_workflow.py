@@ -188,10 +188,27 @@ def test_admin_reassessment_and_coordinator_change_are_in_the_timeline(api: Any,
     ({"role": "owner"}, "role"),
     ({"countries": []}, "countries"),
     ({"aware_at": "2099-01-01T00:00:00Z"}, "aware_at"),
+    ({"aware_at": "0000-00-00T00:00"}, "aware_at"),  # schemathesis: matched the pattern, gave a 500
+    ({"aware_at": "2026-02-30T10:00:00+25:00"}, "aware_at"),
+    ({"subjects_count": 10**40}, "subjects_count"),  # more digits than a DynamoDB number holds
+    ({"records_count": 10**40}, "records_count"),
+    ({"restored_within_hours": 1e300}, "restored_within_hours"),
 ])
 def test_admin_assessment_bad_input_is_400_naming_the_field(api: Any, frozen_now: Any, overrides: Any,
                                                             field: str) -> None:
     response = post(api, "/v1/admin/incidents/INC-2026-000001/assessment", facts(**overrides))
+    assert (response.status_code, response.json_body["field"]) == (400, field)
+
+
+@pytest.mark.parametrize(("step", "body", "field"), [
+    ("notifications", {"kind": "authority", "reference": "0", "sent_at": "0000-00-00T00:00"}, "sent_at"),
+    ("actions", {"actions": [{"description": "x", "due_at": "2026-13-01T00:00"}]}, "actions.0.due_at"),
+    ("actions", {"actions": [{"description": "x", "done_at": "2026-11-31T00:00"}]}, "actions.0.done_at"),
+    ("review", {**review_body(), "held_at": "2026-11-23T24:00:00Z"}, "held_at"),
+])
+def test_admin_step_impossible_date_is_400_naming_the_field(api: Any, frozen_now: Any, step: str, body: Any,
+                                                            field: str) -> None:
+    response = post(api, f"/v1/admin/incidents/INC-2026-000001/{step}", body)
     assert (response.status_code, response.json_body["field"]) == (400, field)
 
 

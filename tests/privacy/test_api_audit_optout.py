@@ -48,6 +48,16 @@ def test_opt_out_link_objects_erases_and_suppresses(client: Any, frozen_now: Any
     assert "opt_out_link" in channels
 
 
+def test_opt_out_link_one_click_form_post_objects(client: Any, frozen_now: Any) -> None:
+    # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" as a form; chalice answered 415.
+    banner_person(client)
+    issued = post(client, f"{SUBJECTS}/opt-out-links", {"user_id": "user-1", "company": "acme-co"})
+    clicked = client.http.post(issued.json_body["path"], body="List-Unsubscribe=One-Click",
+                               headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert (clicked.status_code, clicked.json_body) == (200, {"opted_out": True})
+    assert eligibility(client, "user-1")["reason"] == "opted_out"
+
+
 def test_opt_out_link_forged_returns_400_naming_token(client: Any, frozen_now: Any) -> None:
     issued = post(client, f"{SUBJECTS}/opt-out-links", {"user_id": "user-1", "company": "acme-co"})
     forged = issued.json_body["token"][:-2] + "xx"

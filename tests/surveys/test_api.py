@@ -239,6 +239,20 @@ def test_openapi_documents_every_route_with_request_schemas(client: Any) -> None
     assert schema["properties"]["score"]["type"] == "integer"
 
 
+def test_openapi_ids_unique_path_parameters_form_bodies_and_statuses_documented(client: Any) -> None:
+    doc = client.http.get("/v1/openapi.json").json_body
+    operations = [(path, method, op) for path, ops in doc["paths"].items() for method, op in ops.items()]
+    ids = [op["operationId"] for _, _, op in operations]
+    assert len(ids) == len(set(ids))
+    for path, _, op in operations:
+        documented = [p["name"] for p in op["parameters"] if p["in"] == "path"]
+        assert [f"{{{name}}}" for name in documented] == [s for s in path.split("/") if s.startswith("{")]
+    form = doc["paths"]["/v1/s/{token}"]["post"]["requestBody"]["content"]
+    assert form["application/x-www-form-urlencoded"]["schema"]["required"] == ["comment"]
+    assert "201" in doc["paths"]["/v1/responses"]["post"]["responses"]
+    assert "requestBody" not in doc["paths"]["/v1/opt-out/{token}"]["get"]
+
+
 def test_cors_allowed_origin_gets_headers_other_origin_none(client: Any) -> None:
     ok = client.http.request("OPTIONS", "/v1/responses", headers={"Origin": "https://app.example.com"})
     assert ok.status_code == 204
