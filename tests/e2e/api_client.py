@@ -34,3 +34,16 @@ class ApiClient:
 
     def delete(self, path: str) -> requests.Response:
         return self.send("DELETE", path)
+
+
+def until(check: Any, limit: float = 30.0) -> Any:
+    """The first truthy result of `check()`, polled every 0.2 s; fails after `limit` seconds."""
+    import time
+
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(0.2)
+    raise AssertionError("the stack did not get there")

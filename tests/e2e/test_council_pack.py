@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import json
-import time
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
 
-from tests.e2e.api_client import ApiClient
+from tests.e2e.api_client import ApiClient, until
 from tests.e2e.conftest import running_stack
 
 if TYPE_CHECKING:
@@ -24,15 +23,6 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     with running_stack(tmp_path_factory.mktemp("council")) as running:
         yield running
 
-
-def _until(check: Any, limit: float = 30.0) -> Any:
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.2)
-    raise AssertionError("the stack did not get there")
 
 
 def _iso(moment: datetime) -> str:
@@ -60,7 +50,7 @@ class Walk:
         def check() -> Any:
             incident = self.api.get(f"/v1/admin/incidents/{incident_id}").json()
             return incident if incident["step"] == step else None
-        return dict(_until(check))
+        return dict(until(check))
 
     def intake(self, summary: str) -> str:
         raised = self.api.post("/v1/incidents", {
@@ -73,7 +63,7 @@ class Walk:
             listed = self.api.get("/v1/admin/incidents", status="open").json()["incidents"]
             return next((i["incident_id"] for i in listed if i["alert_id"] == alert_id), None)
 
-        incident_id = str(_until(registered))
+        incident_id = str(until(registered))
         self.at(incident_id, "assessment")
         return incident_id
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -12,27 +11,18 @@ import pytest
 
 from chalicelib.incidents.mail import alert_id_for
 from devstack.drop_mail import drop
-from tests.e2e.api_client import ApiClient
+from tests.e2e.api_client import ApiClient, until
 
 pytestmark = pytest.mark.e2e
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "alert.eml"
 
-
-def _until(check: Any, limit: float = 30.0) -> Any:
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.2)
-    raise AssertionError("the stack did not get there")
 
 
 def _at(api: ApiClient, incident_id: str, step: str) -> dict[str, Any]:
     def check() -> Any:
         incident = api.get(f"/v1/admin/incidents/{incident_id}").json()
         return incident if incident["step"] == step else None
-    return dict(_until(check))
+    return dict(until(check))
 
 
 def test_stack_email_alert_runs_to_a_closed_incident_with_a_report(api: ApiClient,
@@ -46,7 +36,7 @@ def test_stack_email_alert_runs_to_a_closed_incident_with_a_report(api: ApiClien
         listed = api.get("/v1/admin/incidents", status="open").json()["incidents"]
         return next((i["incident_id"] for i in listed if i["alert_id"] == alert_id), None)
 
-    incident_id = _until(registered)
+    incident_id = until(registered)
     incident = _at(api, incident_id, "assessment")
     assert incident["alert"]["source"]["key"] == key
     assert incident["coordinator"]["name"] == "Ada Coordinator"
