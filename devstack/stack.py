@@ -111,7 +111,9 @@ class Stack:
         """Written last, once everything answers: its presence means the stack is up."""
         path = path or ROOT / ".local" / "stack.json"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(self.description(), indent=2) + "\n")
+        partial = path.with_suffix(".partial")
+        partial.write_text(json.dumps(self.description(), indent=2) + "\n")
+        partial.replace(path)  # atomic: a reader never sees a half-written file
         return path
 
 
