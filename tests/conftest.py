@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -50,9 +51,9 @@ def frozen_now() -> Iterator[datetime]:
     clock.freeze(None)
 
 
-@pytest.fixture
-def aws_stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
-    """Every resource of infra/ created in moto (mock_aws), env vars as a function sees them."""
+@contextmanager
+def provisioned(monkeypatch: pytest.MonkeyPatch, moto_config: dict[str, Any] | None = None) -> Iterator[Any]:
+    """Every resource of infra/ created in mock_aws, env vars as a function sees them; yields the provisioner."""
     from moto import mock_aws
 
     from chalicelib import aws, config
@@ -60,15 +61,23 @@ def aws_stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
     from devstack.stack import _function_environment
     from devstack.template import load_template
 
-    with mock_aws():
+    with mock_aws(config=moto_config) if moto_config else mock_aws():
         template = load_template()
         provisioner = Provisioner(None, "eu-west-1", "trustloop-test")  # type: ignore[arg-type]
-        resources = provisioner.provision(template)
+        provisioner.provision(template)
+        provisioner.template = template  # type: ignore[attr-defined]
         for name, value in _function_environment(template, provisioner.resolver, "test").items():
             monkeypatch.setenv(name, value)
         config.reset()
         aws.reset()
-        yield resources
+        yield provisioner
+
+
+@pytest.fixture
+def aws_stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
+    """Every resource of infra/ created in moto (mock_aws): each one's Ref and attributes."""
+    with provisioned(monkeypatch) as provisioner:
+        yield provisioner.resolver.attrs
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 import boto3
 import pytest
 
+from tests.conftest import provisioned
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
@@ -14,22 +16,9 @@ if TYPE_CHECKING:
 @pytest.fixture
 def workflow_stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
     """Like `aws_stack`, but moto executes state machines (ARCHITECTURE.md), as `make run` does."""
-    from moto import mock_aws
-
-    from chalicelib import aws, config
-    from devstack.provision import Provisioner
-    from devstack.stack import _function_environment
-    from devstack.template import load_template
-
-    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
-        template = load_template()
-        provisioner = Provisioner(None, "eu-west-1", "trustloop-test")  # type: ignore[arg-type]
-        resources = provisioner.provision(template)
-        for name, value in _function_environment(template, provisioner.resolver, "test").items():
-            monkeypatch.setenv(name, value)
-        config.reset()
-        aws.reset()
-        yield {"resources": resources, "template": template, "resolver": provisioner.resolver}
+    with provisioned(monkeypatch, {"stepfunctions": {"execute_state_machine": True}}) as provisioner:
+        yield {"resources": provisioner.resolver.attrs, "template": provisioner.template,
+               "resolver": provisioner.resolver}
 
 
 @pytest.fixture
