@@ -69,6 +69,13 @@ def _suppression(company: str, user_id: str) -> dict[str, str]:
     return store.suppression_key(get_app_secrets().signing_key, store.subject_key(company, user_id))
 
 
+def _email_suppression(email_lc: str | None) -> dict[str, str] | None:
+    """An objection or restriction made by e-mail alone: answers carrying that address are refused."""
+    if not email_lc:
+        return None
+    return store.suppression_key(get_app_secrets().signing_key, store.email_suppression_subject(email_lc))
+
+
 def _user_tag(user_id: str) -> str:
     return hashlib.sha256(user_id.encode()).hexdigest()[:16]
 
@@ -205,7 +212,8 @@ def create_response(body: dict[str, Any], idempotency_key: str | None) -> dict[s
             now=int(now.timestamp()),
             window_start=int((now - policy().recontact).timestamp()),
             throttle_expires=rules.throttle_expires_at(now, policy(), s.retention_days),
-            idempotency=idem, suppression=_suppression(company, user["id"]))
+            idempotency=idem, suppression=_suppression(company, user["id"]),
+            email_suppression=_email_suppression(response.get("email_lc")))
     except IdempotencyKeyUsedError:
         return {"response_id": _replayed_response_id(idem_hash or "", request_hash)}
     return {"response_id": response_id}
