@@ -65,6 +65,13 @@ def create_survey() -> Any:
     return http.json_response(catalogue.create_survey(body), 201)
 
 
+@admin.route("/v1/admin/identity", methods=["GET"], **http.ADMIN)
+@openapi.spec("Which products have an identity secret (the public routes refuse those without one)")
+@http.errors
+def get_identity_report() -> Any:
+    return http.json_response(service.identity_report())
+
+
 @admin.route("/v1/admin/surveys", methods=["GET"], **http.ADMIN)
 @openapi.spec("List surveys", query=schemas.SURVEY_LIST_QUERY)
 @http.errors

@@ -14,9 +14,11 @@ from chalicelib.errors import (
     ConflictError,
     InvalidInputError,
     NotFoundError,
+    TrustloopError,
     UnauthorizedError,
     UnprocessableError,
 )
+from chalicelib.obs import logger
 from chalicelib.privacy import masking
 from chalicelib.secrets import get_app_secrets
 from chalicelib.surveys import rules, store
@@ -53,11 +55,45 @@ def forget_catalogue() -> None:
     _catalogue.clear()
 
 
+class IdentityNotConfiguredError(TrustloopError):
+    """The product's operator has not set an identity secret: nobody can vouch for its users.
+
+    A 403, not a 5xx, although it is the operator's fault: any caller can name a product that
+    has none (an unknown product looks the same), and a 5xx would let anyone page the operator.
+    """
+
+    status = 403
+    code = "identity_not_configured"
+
+
 def check_identity(product: str, user_id: str, given_hash: str | None) -> None:
-    """When the product has an identity secret, only its backend can vouch for a user id."""
+    """Only the product's backend can vouch for a user id: `user_hash` = HMAC(identity secret, user id).
+
+    Fails closed (issue 11.2): a product without an identity secret is refused, except in the
+    local run (ALLOW_UNVERIFIED_IDENTITY), so nobody writes or reads another user's state.
+    """
     secret = get_app_secrets().identity_secret(product)
-    if secret and not signing.is_user_hash_valid(secret, user_id, given_hash):
+    if secret is None:
+        if get_settings().allow_unverified_identity:
+            return
+        logger.warning("public call refused: the product has no identity secret")
+        raise IdentityNotConfiguredError(
+            "this product has no identity secret, so no user can be verified; its operator must add one "
+            "to identity_secrets in the AppSecrets secret (GET /v1/admin/identity lists the products)", "product")
+    if not signing.is_user_hash_valid(secret, user_id, given_hash):
         raise UnauthorizedError("user_hash is missing or wrong for this user", "user_hash")
+
+
+def identity_report() -> dict[str, Any]:
+    """Which products of the catalogue have an identity secret (never the secrets themselves)."""
+    products: dict[str, int] = {}
+    for survey in store.query_all_surveys():
+        products[str(survey["product"])] = products.get(str(survey["product"]), 0) + bool(survey.get("active"))
+    secrets = get_app_secrets()
+    listed = [{"product": p, "identity_secret": secrets.identity_secret(p) is not None, "active_surveys": n}
+              for p, n in sorted(products.items())]
+    return {"stage": get_settings().stage, "unverified_identity_allowed": get_settings().allow_unverified_identity,
+            "products": listed, "missing": [p["product"] for p in listed if not p["identity_secret"]]}
 
 
 def _company_of(surveys: list[dict[str, Any]], product: str) -> str:
@@ -188,12 +224,17 @@ def _record_event(kind: str, body: dict[str, Any], write: Any) -> dict[str, Any]
     return {f"{kind}_id": event["pk"].removeprefix("EVT#")}
 
 
-def create_response(body: dict[str, Any], idempotency_key: str | None) -> dict[str, Any]:
-    """Store a score; a retry with the same Idempotency-Key gives back the same response_id."""
+def create_response(body: dict[str, Any], idempotency_key: str | None,
+                    identity_vouched: bool = False) -> dict[str, Any]:
+    """Store a score; a retry with the same Idempotency-Key gives back the same response_id.
+
+    `identity_vouched`: the caller already knows who this is (a followed e-mail link, signed by us).
+    """
     survey = get_open_survey(body["survey_id"], body["channel"])
     score = rules.check_score(survey["metric"], body["score"])
     user = body["user"]
-    check_identity(survey["product"], user["id"], body.get("user_hash"))
+    if not identity_vouched:
+        check_identity(survey["product"], user["id"], body.get("user_hash"))
     company = str(survey.get("company", "default"))
     request_hash = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
     idem_hash = _idempotency_hash(company, user["id"], idempotency_key) if idempotency_key else None
