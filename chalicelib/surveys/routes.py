@@ -50,11 +50,13 @@ def post_response() -> Any:
 
 
 @public.route("/v1/responses/{response_id}", methods=["PATCH"], **_BODY)
-@openapi.spec("Add or edit the follow-up reason", body=schemas.COMMENT)
+@openapi.spec("Add or edit the follow-up reason (Authorization: Bearer <edit_token> from the 201)",
+              body=schemas.COMMENT, auth="editToken")
 @http.errors
 def patch_response(response_id: str) -> Any:
-    body = http.parse_body(public.current_request, schemas.COMMENT)
-    return http.json_response(service.add_comment(response_id, body["comment"]))
+    request = public.current_request
+    body = http.parse_body(request, schemas.COMMENT)
+    return http.json_response(service.edit_comment(response_id, body["comment"], http.header(request, "Authorization")))
 
 
 @admin.route("/v1/admin/surveys", methods=["POST"], **_ADMIN_BODY)

@@ -25,6 +25,7 @@ from chalicelib.surveys import rules, store
 from chalicelib.surveys.store import IdempotencyKeyUsedError
 
 _catalogue: dict[str, tuple[float, list[dict[str, Any]]]] = {}
+EDIT_TOKEN = "response_edit"  # the kind of signed token that lets its holder write one response's comment
 
 
 class SurveyInactiveError(ConflictError):
@@ -242,10 +243,11 @@ def create_response(body: dict[str, Any], idempotency_key: str | None,
     s = get_settings()
     response_id = uuid.uuid4().hex
     response = _response_item(response_id, survey, body, score, company, now)
+    edit_until = int((now + timedelta(hours=s.comment_edit_hours)).timestamp())
     idem = None
     if idem_hash:
         idem = {"pk": f"IDEM#{idem_hash}", "sk": "IDEM", "response_id": response_id,
-                "request_hash": request_hash, "subject": response["subject"],
+                "request_hash": request_hash, "subject": response["subject"], "edit_until": edit_until,
                 store.TTL: int((now + timedelta(hours=24)).timestamp())}
     try:
         store.put_response(
@@ -256,8 +258,8 @@ def create_response(body: dict[str, Any], idempotency_key: str | None,
             idempotency=idem, suppression=_suppression(company, user["id"]),
             email_suppression=_email_suppression(response.get("email_lc")))
     except IdempotencyKeyUsedError:
-        return {"response_id": _replayed_response_id(idem_hash or "", request_hash)}
-    return {"response_id": response_id}
+        response_id, edit_until = _replayed_response(idem_hash or "", request_hash)
+    return {"response_id": response_id, "edit_token": _edit_token(response_id, edit_until)}
 
 
 def _idempotency_hash(company: str, user_id: str, key: str) -> str:
@@ -266,13 +268,40 @@ def _idempotency_hash(company: str, user_id: str, key: str) -> str:
     return hashlib.sha256(f"{company}\x00{user_id}\x00{key}".encode()).hexdigest()
 
 
-def _replayed_response_id(idem_hash: str, request_hash: str) -> str:
-    seen = store.get_idempotency(idem_hash, clock.now())
+def _replayed_response(idem_hash: str, request_hash: str) -> tuple[str, int]:
+    """The response id a retry gets back, and the end of its edit window."""
+    now = clock.now()
+    seen = store.get_idempotency(idem_hash, now)
     if not seen:
         raise ConflictError("a request with this Idempotency-Key is in progress; retry", "Idempotency-Key")
     if seen.get("request_hash") != request_hash:
         raise UnprocessableError("Idempotency-Key was used with a different body", "Idempotency-Key")
-    return str(seen["response_id"])
+    # Records written before edit tokens existed: the window cannot outlast the record's 24 h.
+    until = seen.get("edit_until") or int(now.timestamp()) + get_settings().comment_edit_hours * 3600
+    return str(seen["response_id"]), int(until)
+
+
+def _edit_token(response_id: str, edit_until: int) -> str:
+    """The capability to write this response's comment: signed, bound to it, expiring with the window."""
+    return signing.sign_link(EDIT_TOKEN, {"r": response_id}, edit_until, get_app_secrets().signing_key)
+
+
+def edit_comment(response_id: str, comment: str, authorization: str | None) -> dict[str, Any]:
+    """PATCH /v1/responses/{id}: only the holder of the response's edit_token writes its comment.
+
+    Response ids travel (webhook payloads, the receivers' logs); the token went only to the
+    caller that stored the score. Checked before any read: a wrong token learns nothing.
+    """
+    scheme, _, token = (authorization or "").strip().partition(" ")
+    status, payload = ("invalid", None)
+    if scheme.lower() == "bearer" and token.strip():
+        status, payload = signing.read_link(token.strip(), EDIT_TOKEN, int(clock.now().timestamp()),
+                                            get_app_secrets().signing_key)
+    if payload is None or payload.get("r") != response_id:
+        raise UnauthorizedError("send Authorization: Bearer <edit_token> from this response's 201", "Authorization")
+    if status == "expired":
+        raise ConflictError("the comment can no longer be changed", "comment")
+    return add_comment(response_id, comment)
 
 
 def _response_item(response_id: str, survey: dict[str, Any], body: dict[str, Any], score: int,

@@ -151,6 +151,6 @@ def test_comment_on_a_restricted_response_returns_409_opted_out(client: Any, fro
 
     person = banner_person(client, comment=None)
     send(client, "POST", "/restriction", {"restricted": True}, user_id="user-1")
-    response = patch(client, f"/v1/responses/{person['response_id']}", {"comment": "why"})
+    response = patch(client, f"/v1/responses/{person['response_id']}", {"comment": "why"}, person["edit_token"])
     assert response.status_code == 409
     assert response.json_body["error"] == "opted_out"
