@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import clock, signing
-from chalicelib.config import get_settings
+from chalicelib.config import MAX_RETENTION_DAYS, get_settings
 from chalicelib.errors import InvalidInputError
 from chalicelib.obs import logger
 from chalicelib.privacy import masking, registry, rules, store, survey_subjects
@@ -136,13 +136,24 @@ def list_requests(ref: SubjectRef) -> list[dict[str, Any]]:
     return store.query_audit(rules.identifier_hashes(ref, get_app_secrets().signing_key), clock.now())
 
 
-def issue_opt_out_link(company: str, user_id: str) -> dict[str, Any]:
-    """A signed opt-out link for an e-mail footer; the URL carries no identifier, only an id."""
+def issue_opt_out_link(company: str, user_id: str, link_set: str | None = None,
+                       expires: int | None = None) -> dict[str, Any]:
+    """A signed opt-out link for an e-mail footer; the URL carries no identifier, only an id.
+
+    With `link_set` (an e-mail's set of score links) and its `expires`, the link is the same
+    however often it is asked for (every click on a score link shows it): one item per set, and
+    none written once the person has objected, so a click after opting out re-creates nothing.
+    Without, each call is a new link (the administrator's route).
+    """
     now = clock.now()
-    link_id = uuid.uuid4().hex
-    days = get_settings().opt_out_link_days
-    expires = survey_subjects.put_opt_out_link(survey_store.subject_key(company, user_id), link_id, now, days)
-    token = signing.sign({"t": OPT_OUT, "i": link_id, "x": expires}, get_app_secrets().signing_key)
+    key = get_app_secrets().signing_key
+    link_id = signing.keyed_hash(key, f"opt-out-link:{link_set}")[:32] if link_set else uuid.uuid4().hex
+    # Never past the 3-year limit on anything personal, however long a link set lives.
+    expires = min(expires or rules.expires_in(now, get_settings().opt_out_link_days),
+                  rules.expires_in(now, MAX_RETENTION_DAYS))
+    subject = survey_store.subject_key(company, user_id)
+    survey_subjects.put_opt_out_link(subject, link_id, now, expires, survey_store.suppression_key(key, subject))
+    token = signing.sign({"t": OPT_OUT, "i": link_id, "x": expires}, key)
     return {"token": token, "path": f"/v1/opt-out/{token}",
             "expires_at": clock.iso(datetime.fromtimestamp(expires, tz=UTC))}
 

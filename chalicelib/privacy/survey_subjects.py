@@ -201,12 +201,28 @@ def rectification(changes: dict[str, Any]) -> dict[str, Any]:
     return update
 
 
-def put_opt_out_link(subject: str, link_id: str, now: datetime, days: int) -> int:
-    """An opt-out link's server side: which subject it is for, found and erased with them."""
-    expires = expires_in(now, days)
-    _table().put_item(Item={"pk": f"OPTOUT#{link_id}", "sk": "OPTOUT", "subject": subject,
-                            "created_at": clock.iso(now), TTL: expires})
-    return expires
+def put_opt_out_link(subject: str, link_id: str, now: datetime, expires: int,
+                     suppression: dict[str, str]) -> bool:
+    """An opt-out link's server side: which subject it is for, found and erased with them.
+
+    Written once (a link id already there is kept as it is) and never for a subject that has
+    objected (its suppression entry), in one transaction: an objection erases the item, and a
+    later click must not bring the person back. False when nothing was written.
+    """
+    table = get_settings().feedback_table
+    try:
+        aws.dynamodb_client().transact_write_items(TransactItems=[
+            {"Put": {"TableName": table, "ConditionExpression": "attribute_not_exists(pk)",
+                     "Item": {"pk": f"OPTOUT#{link_id}", "sk": "OPTOUT", "subject": subject,
+                              "created_at": clock.iso(now), TTL: expires}}},
+            {"ConditionCheck": {"TableName": table, "Key": suppression,
+                                "ConditionExpression": "attribute_not_exists(objected_at) OR #ttl < :now",
+                                "ExpressionAttributeNames": {"#ttl": TTL},
+                                "ExpressionAttributeValues": {":now": int(now.timestamp())}}},
+        ])
+    except survey_store.aws_transaction_cancelled():
+        return False
+    return True
 
 
 def get_opt_out_link(link_id: str, now: datetime) -> dict[str, Any] | None:
