@@ -87,7 +87,7 @@ def test_banner_never_hides_the_focused_host_control(chromium: Any, live_stack: 
     page = open_page(chromium, live_stack["api_url"], width, new_user())
     covered = []
     page.focus("body")
-    for step in range(30):
+    for _ in range(30):
         page.keyboard.press("Tab")
         page.wait_for_timeout(60)  # the banner reacts on the next animation frame
         if page.evaluate(f"document.activeElement === document.querySelector('{BANNER}')"):
