@@ -123,3 +123,9 @@ def test_openapi_documents_the_edit_token_security_scheme(client: Any) -> None:
 def test_cors_preflight_allows_the_authorization_header(client: Any) -> None:
     answer = client.http.request("OPTIONS", "/v1/responses/abc", headers={"Origin": "https://app.example.com"})
     assert "Authorization" in answer.headers["Access-Control-Allow-Headers"].split(",")
+
+
+def test_edit_token_opens_no_link_route(client: Any, answered: dict[str, Any]) -> None:
+    token = answered["mine"]["edit_token"]
+    assert client.http.get(f"/v1/opt-out/{token}").status_code == 400
+    assert client.http.get(f"/v1/s/{token}").status_code == 400
