@@ -161,13 +161,31 @@ def publish(topic_arn: str | None, subject: str, message: str) -> None:
     aws.client("sns").publish(TopicArn=topic_arn, Subject=subject[:100], Message=message)
 
 
+# A token Step Functions no longer waits on: the state timed out (and its Catch took over), the
+# execution ended, or the answer was given already. Retrying cannot help, so it is not an error.
+CLOSED_TOKEN_CODES = frozenset({"TaskTimedOut", "InvalidToken", "TaskDoesNotExist"})
+
+
 def complete_task(token: str, output: dict[str, Any], quiet: bool = False) -> bool:
-    """Let a waiting state go on; `quiet` when the other side may have answered it already."""
+    """Let a waiting state go on; False when the token is closed (or refused and `quiet`)."""
     try:
         aws.client("stepfunctions").send_task_success(taskToken=token, output=json.dumps(output, default=str))
     except ClientError as exc:
-        logger.warning("task token refused", extra={"error": exc.response["Error"]["Code"]})
-        if quiet:
+        code = exc.response["Error"]["Code"]
+        logger.warning("task token refused", extra={"error": code})
+        if quiet or code in CLOSED_TOKEN_CODES:
             return False
         raise UnavailableError("the workflow did not accept this step; retry") from None
+    return True
+
+
+def fail_task(token: str, error: str, cause: str) -> bool:
+    """Report an automatic task's failure (the ASL retries it); False when the token is closed."""
+    try:
+        aws.client("stepfunctions").send_task_failure(taskToken=token, error=error, cause=cause)
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] not in CLOSED_TOKEN_CODES:
+            raise
+        logger.warning("task token closed", extra={"error": exc.response["Error"]["Code"]})
+        return False
     return True

@@ -219,15 +219,17 @@ def _path(prefix: str, path: str, names: dict[str, str]) -> str:
 
 
 def set_obligation_token(incident_id: str, key: str, token: str) -> bool:
-    """Store the Map iteration's token while the obligation is open; False once it is met."""
+    """Store the Map iteration's token while the obligation is open; False once met (or moved on)."""
     try:
         _table().update_item(
             Key={"pk": f"INC#{incident_id}", "sk": "INC"},
             UpdateExpression="SET #o.#k.#t = :t, #step = :obl",
-            ConditionExpression="#o.#k.#s = :open",
+            # only while the Map runs: a redelivery after the incident moved on changes nothing
+            ConditionExpression="#o.#k.#s = :open AND #step IN (:scored, :crisis, :obl)",
             ExpressionAttributeNames={"#o": "obligations", "#k": key, "#t": "token", "#s": "status",
                                       "#step": "step"},
-            ExpressionAttributeValues={":t": token, ":open": "open", ":obl": "obligations"})
+            ExpressionAttributeValues={":t": token, ":open": "open", ":obl": "obligations",
+                                       ":scored": "scored", ":crisis": "crisis"})
     except ClientError as exc:
         if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
             return False
