@@ -1,11 +1,12 @@
 """Administrators' use cases: each records a step and, at a waiting step, lets the workflow go on."""
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from chalicelib import aws, clock
 from chalicelib.errors import ConflictError, InvalidInputError
-from chalicelib.incidents import rules, service, store, tasks
+from chalicelib.incidents import rules, service, store, tasks, waits
 from chalicelib.incidents.store import StepConflictError
 
 # Each tuple names every step a request is valid at (the write is conditional on it): the
@@ -25,7 +26,7 @@ def list_incidents(status: str | None) -> list[dict[str, Any]]:
     fields = ("incident_id", "alert_id", "status", "step", "created_at", "summary", "product")
     return [{k: i.get(k) for k in fields}
             | {"level": (i.get("verdict") or {}).get("severity", {}).get("level"),
-               "next_due_at": _next_due(i)} for i in found]
+               "next_due_at": _next_due(i), "waiting_for": waits.waiting_for(i, now)["what"]} for i in found]
 
 
 def _next_due(incident: dict[str, Any]) -> str | None:
@@ -50,6 +51,9 @@ def get_detail(incident_id: str) -> dict[str, Any]:
     deadlines = [{k: o[k] for k in fields} for o in obligations]
     incident["deadlines"] = sorted(deadlines, key=lambda d: d["due_at"])
     incident["execution"] = service.describe_execution(incident["alert_id"])
+    marks = incident.pop("reminder_marks", None) or []
+    incident["reminders"] = dict(Counter(str(m).split("|")[0] for m in marks))
+    incident["waiting"] = waits.waiting_for(incident, now)
     return incident
 
 

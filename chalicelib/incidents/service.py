@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 from chalicelib import aws, clock, signing
 from chalicelib.config import get_settings
 from chalicelib.errors import UnavailableError
-from chalicelib.incidents import mail, store
+from chalicelib.incidents import mail, store, waits
 from chalicelib.obs import logger
 from chalicelib.secrets import get_app_secrets
 
@@ -126,7 +126,7 @@ def start_workflow(alert_id: str) -> str:
     sfn = aws.client("stepfunctions")
     try:
         arn = sfn.start_execution(stateMachineArn=_settings().workflow_arn, name=alert_id,
-                                  input=json.dumps({"alert_id": alert_id}))["executionArn"]
+                                  input=json.dumps({"alert_id": alert_id, "waits": waits.initial()}))["executionArn"]
     except ClientError as exc:
         if exc.response["Error"]["Code"] != "ExecutionAlreadyExists":
             raise

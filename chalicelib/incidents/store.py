@@ -281,6 +281,24 @@ def update_incident(incident_id: str, sets: dict[str, Any], events: list[dict[st
         raise
 
 
+def record_reminder(incident_id: str, name: str, marker: str, entry: dict[str, Any]) -> int | None:
+    """Count one reminder of a wait (`marker`: once per timed-out token); None if counted already."""
+    mark = f"{name}|{marker}"
+    try:
+        out = _table().update_item(
+            Key={"pk": f"INC#{incident_id}", "sk": "INC"},
+            UpdateExpression="ADD reminder_marks :marks SET #tl = list_append(if_not_exists(#tl, :empty), :events)",
+            ConditionExpression="attribute_exists(pk) AND NOT contains(reminder_marks, :mark)",
+            ExpressionAttributeNames={"#tl": "timeline"},
+            ExpressionAttributeValues={":marks": {mark}, ":mark": mark, ":empty": [], ":events": [dynamo(entry)]},
+            ReturnValues="UPDATED_NEW")
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            return None
+        raise
+    return sum(1 for m in out["Attributes"]["reminder_marks"] if m.split("|")[0] == name)
+
+
 def _path(prefix: str, path: str, names: dict[str, str]) -> str:
     """`a.b` as `#x_0.#x_1`, the names registered (keys such as authority#NO need them)."""
     parts = path.split(".")

@@ -1,12 +1,13 @@
 """The workflow's queue-backed tasks: automatic ones answer the token, Wait* ones store it."""
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import aws, clock
 from chalicelib.config import get_settings
-from chalicelib.incidents import report, rules, service, store
+from chalicelib.incidents import report, rules, service, store, waits
 from chalicelib.obs import logger
 
 if TYPE_CHECKING:
@@ -140,9 +141,7 @@ def score(message: dict[str, Any], now: datetime) -> dict[str, Any]:
     service.publish((incident.get("room") or {}).get("topic_arn"), f"{incident['incident_id']}: severity",
                     f"Severity {verdict.level} ({verdict.score}), risk {verdict.risk}, "
                     f"obligations: {', '.join(sorted(obligations)) or 'none'}.")
-    items = [{"key": o["key"], "kind": o["kind"], "country": o.get("country")} for o in obligations.values()
-             if o["status"] == "open"]
-    return {"crisis": verdict.crisis, "level": verdict.level, "obligations": items}
+    return {"crisis": verdict.crisis, "level": verdict.level, "obligations": _waiting_items(obligations, now)}
 
 
 def _scored(incident: dict[str, Any]) -> dict[str, Any]:
@@ -151,9 +150,15 @@ def _scored(incident: dict[str, Any]) -> dict[str, Any]:
         raise store.StepConflictError(f"incident {incident['incident_id']} is at step {incident['step']}",
                                       "incident_id")
     verdict = incident["verdict"]
-    items = [{"key": o["key"], "kind": o["kind"], "country": o.get("country")}
-             for o in (incident.get("obligations") or {}).values() if o["status"] == "open"]
+    items = _waiting_items(incident.get("obligations") or {}, clock.now())
     return {"crisis": verdict["crisis"], "level": verdict["severity"]["level"], "obligations": items}
+
+
+def _waiting_items(obligations: dict[str, Any], now: datetime) -> list[dict[str, Any]]:
+    """The Map's items: each open obligation, its wait ending at its legal deadline (then reminders)."""
+    return [{"key": o["key"], "kind": o["kind"], "country": o.get("country"),
+             "wait_seconds": waits.seconds_until(rules.parse(o["due_at"]), now)}
+            for o in obligations.values() if o["status"] == "open"]
 
 
 def assess(facts: dict[str, Any]) -> rules.Verdict:
@@ -252,6 +257,30 @@ def await_notification(message: dict[str, Any], token: str) -> None:
     logger.info("waiting for notification", extra={"incident_id": message["incident_id"], "obligation": key})
 
 
+def remind(message: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """A human wait timed out: remind, one level higher each time, and give the next timeout."""
+    incident_id, step = message["incident_id"], message["step"]
+    obligation = message.get("obligation") or {}
+    name = f"notification#{obligation['key']}" if step == "notification" else step
+    marker = hashlib.sha256(message["token"].encode()).hexdigest()[:16]  # a redelivery counts once
+    entry = event("wait_reminded", now, wait=name)
+    count = store.record_reminder(incident_id, name, marker, entry)
+    if count is not None:
+        settings = get_settings().incidents
+        level = waits.level(count)
+        room = (store.get_incident(incident_id, now).get("room") or {}).get("topic_arn")
+        topic = {"room": room, "security_ops": settings.security_ops_topic_arn,
+                 "crisis": settings.crisis_topic_arn}[level]
+        service.publish(topic, f"{incident_id}: waiting for {name}",
+                        f"Incident {incident_id} has waited for {name} past its due time "
+                        f"(reminder {count}, sent to {level.replace('_', ' ')}).")
+        logger.info("wait reminded", extra={"incident_id": incident_id, "wait": name, "level": level})
+    seconds = waits.next_seconds(step)
+    if step == "notification":
+        return {**obligation, "wait_seconds": seconds}
+    return {**(message.get("waits") or {}), step: seconds}
+
+
 def check_deadlines(now: datetime) -> tuple[int, dict[str, int]]:
     """Reminders before each open obligation's deadline, an escalation once missed; and the gauges."""
     sent = 0
@@ -277,7 +306,8 @@ def check_deadlines(now: datetime) -> tuple[int, dict[str, int]]:
     return sent, rules.deadline_gauges(incidents, now, window)
 
 
-AUTOMATIC = {"register": register, "appoint": appoint, "score": score, "crisis": crisis, "close": close}
+AUTOMATIC = {"register": register, "appoint": appoint, "score": score, "crisis": crisis, "close": close,
+             "remind": remind}
 WAITS = {"await_assessment": wait("assessment", ("appointed",)),
          "await_actions": wait("actions", ("scored", "crisis", "obligations")),
          "await_review": wait("review", ("actions_done",)), "await_notification": await_notification}
