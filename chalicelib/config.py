@@ -28,6 +28,12 @@ class IncidentSettings:
     max_mail_bytes: int = 10 * 1024 * 1024
     dpo_contact: str = ""
     deadline_risk_hours: int = 24  # an open obligation due within this many hours is "at risk"
+    # The public form is no mail relay or pager (issue 11): posts per client per window, one alert
+    # per reporter per window (later posts join it), one acknowledgement per address per window.
+    form_limit: int = 10
+    form_limit_seconds: int = 600
+    reporter_window_seconds: int = 3600
+    ack_window_seconds: int = 3600
 
 
 def _incident_settings() -> IncidentSettings:
@@ -48,6 +54,10 @@ def _incident_settings() -> IncidentSettings:
         max_mail_bytes=_int("INCIDENTS_MAX_MAIL_BYTES", 10 * 1024 * 1024),
         dpo_contact=env("INCIDENTS_DPO_CONTACT", ""),
         deadline_risk_hours=_int("INCIDENTS_DEADLINE_RISK_HOURS", 24),
+        form_limit=_int("INCIDENTS_FORM_LIMIT", 10),
+        form_limit_seconds=_int("INCIDENTS_FORM_LIMIT_SECONDS", 600),
+        reporter_window_seconds=_int("INCIDENTS_REPORTER_WINDOW_SECONDS", 3600),
+        ack_window_seconds=_int("INCIDENTS_ACK_WINDOW_SECONDS", 3600),
     )
 
 

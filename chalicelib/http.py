@@ -47,7 +47,7 @@ def errors(route: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return route(*args, **kwargs)
         except TrustloopError as exc:
-            return json_response(exc.to_body(), exc.status)
+            return json_response(exc.to_body(), exc.status, getattr(exc, "headers", None))
         except Exception:
             logger.exception("unhandled error")
             body = {"error": "internal_error", "message": "internal error", "field": None}

@@ -8,10 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from devstack import moto_patches
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
 NOW = datetime(2026, 11, 23, 12, 0, 0, tzinfo=UTC)
+moto_patches.apply()  # transactions cost O(items touched), not O(table): see devstack/moto_patches.py
 
 
 @pytest.fixture(autouse=True)
