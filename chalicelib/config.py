@@ -95,6 +95,9 @@ class Settings:
     followup_sender: str = ""
     reply_routing: tuple[tuple[str, str], ...] = ()
     webhook_allow_local_http: bool = False
+    # The local run only (make run, the test stage): products without an identity secret accept
+    # any user id. Deployed stages refuse them (issue 11.2); prod refuses the setting itself.
+    allow_unverified_identity: bool = False
     incidents: IncidentSettings = field(default_factory=lambda: IncidentSettings())
 
 
@@ -124,6 +127,13 @@ def _cors_origins(stage: str) -> tuple[str, ...]:
     if stage == "prod" and "*" in origins:
         raise ValueError("CORS_ORIGINS may not contain '*' in prod")
     return origins
+
+
+def _allow_unverified_identity(stage: str) -> bool:
+    allowed = os.environ.get("ALLOW_UNVERIFIED_IDENTITY", "") == "true"
+    if allowed and stage == "prod":
+        raise ValueError("ALLOW_UNVERIFIED_IDENTITY is for the local run only, never in prod")
+    return allowed
 
 
 def _pairs(raw: str) -> tuple[tuple[str, str], ...]:
@@ -168,6 +178,7 @@ def get_settings() -> Settings:
         reply_routing=_pairs(os.environ.get("REPLY_ROUTING", "")),
         # Webhook endpoints must be HTTPS; dev/test stages may allow http://127.0.0.1 only.
         webhook_allow_local_http=os.environ.get("WEBHOOK_ALLOW_LOCAL_HTTP", "") == "true",
+        allow_unverified_identity=_allow_unverified_identity(stage),
         incidents=_incident_settings(),
     )
 

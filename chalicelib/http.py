@@ -159,7 +159,7 @@ def cors_headers(origin: str | None) -> dict[str, str]:
     return {
         "Access-Control-Allow-Origin": origin if "*" not in allowed else "*",
         "Access-Control-Allow-Methods": "GET,POST,PATCH,OPTIONS",
-        "Access-Control-Allow-Headers": "Content-Type,Idempotency-Key",
+        "Access-Control-Allow-Headers": "Content-Type,Idempotency-Key,Authorization",
         "Access-Control-Max-Age": "600",
         "Vary": "Origin",
     }
