@@ -7,6 +7,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
+from botocore.exceptions import ClientError
 from chalice import IAMAuthorizer, Response
 
 from chalicelib.config import get_settings
@@ -39,6 +40,13 @@ ACCEPTED_CONTENT_TYPES = [
 ADMIN: dict[str, Any] = {"authorizer": IAMAuthorizer()}
 
 
+# Throttling and transient faults of AWS: a 503 with Retry-After, never a 500.
+TRANSIENT_AWS_ERRORS = frozenset({
+    "ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
+    "TransactionConflictException", "InternalServerError", "ServiceUnavailable", "Throttling",
+})
+
+
 def errors(route: Callable[..., Any]) -> Callable[..., Any]:
     """Turn our errors into JSON responses and anything unexpected into a bare 500."""
 
@@ -48,6 +56,14 @@ def errors(route: Callable[..., Any]) -> Callable[..., Any]:
             return route(*args, **kwargs)
         except TrustloopError as exc:
             return json_response(exc.to_body(), exc.status, getattr(exc, "headers", None))
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            if code not in TRANSIENT_AWS_ERRORS:
+                raise
+            # AWS is busy (its SDK retries are spent): nothing was half-written, the client retries
+            logger.warning("aws busy", extra={"error": code})
+            body = {"error": "unavailable", "message": "busy; retry later", "field": None}
+            return json_response(body, 503, {"Retry-After": "1"})
         except Exception:
             logger.exception("unhandled error")
             body = {"error": "internal_error", "message": "internal error", "field": None}
