@@ -48,7 +48,7 @@ def test_stack_report_and_followup_flow(api: ApiClient) -> None:
     )
     assert survey.status_code == 201, survey.text
     survey_id = survey.json()["survey_id"]
-    ids = []
+    ids, tokens = [], []
     for i, score in enumerate(SCORES):
         body = {
             "survey_id": survey_id,
@@ -60,8 +60,9 @@ def test_stack_report_and_followup_flow(api: ApiClient) -> None:
         created = api.post("/v1/responses", body)
         assert created.status_code == 201, created.text
         ids.append(created.json()["response_id"])
+        tokens.append(created.json()["edit_token"])
     detractor = ids[6]  # score 3
-    assert api.patch(f"/v1/responses/{detractor}", {"comment": "Export is slow"}).status_code == 200
+    assert api.patch(f"/v1/responses/{detractor}", {"comment": "Export is slow"}, tokens[6]).status_code == 200
 
     today = datetime.now(UTC).date().isoformat()
     report = _eventually(
@@ -72,7 +73,8 @@ def test_stack_report_and_followup_flow(api: ApiClient) -> None:
     )
     total = report.json()["total"]
     assert (total["count"], total["promoters"], total["detractors"], total["score"]) == (10, 4, 4, 0.0)
-    assert total["ci95"] == [-55.44, 55.44]
+    # adjusted Wald: ñ = 13, p = d = 4.75/13; Var = 2·4.75/13/13; half = 1.96·√Var = 0.4647
+    assert total["ci95"] == [-46.47, 46.47]
 
     followup = _eventually(
         lambda: api.get(f"/v1/admin/followups/{detractor}"), lambda r: r.status_code == 200
