@@ -8,7 +8,7 @@ from chalice import Blueprint, Response
 from chalicelib import http, openapi
 from chalicelib.config import get_settings
 from chalicelib.errors import InvalidInputError
-from chalicelib.requests import rules, schemas, service, views
+from chalicelib.requests import rules, schemas, service, texts, views
 from chalicelib.web import pages
 
 if TYPE_CHECKING:
@@ -102,10 +102,10 @@ def _form_errors(fields: dict[str, Any]) -> dict[str, str]:
 @pages.html_errors(css=views.LINK_CSS)
 def open_verification(token: str) -> Any:
     try:
-        service.read_link(token, rules.VERIFY_KIND)
+        payload = service.read_link(token, rules.VERIFY_KIND)
     except service.LinkError as exc:
         return views.link_error_page(exc.expired)
-    return views.confirm_page(token)
+    return views.confirm_page(token, texts.locale_of(str(payload.get("l") or "en")))
 
 
 @public.route("/v1/privacy-requests/verify/{token}", methods=["POST"], content_types=http.ACCEPTED_CONTENT_TYPES)
@@ -140,7 +140,7 @@ def download_export(token: str) -> Any:
         if _wants_html(request):
             return views.link_error_page(exc.expired, css="../../../page.css")
         raise
-    return Response(body=body, status_code=200, headers={
+    return Response(body=body.decode("utf-8"), status_code=200, headers={
         "Content-Type": content_type, "Content-Disposition": f'attachment; filename="{name}"',
         "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"})
 

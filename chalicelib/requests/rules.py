@@ -43,12 +43,6 @@ class Window:
         return max(1, self.start(now) + self.seconds - int(now.timestamp()))
 
 
-def locale_of(requested: str | None) -> str:
-    """A survey locale ('nb-NO' → 'nb'); anything else → 'en'."""
-    base = (requested or "en").replace("_", "-").split("-")[0].lower()
-    return base if base in LOCALES else "en"
-
-
 def check_details(right: str, details: str | None) -> str | None:
     """Rectification must say what to correct; other rights may add a note; blank is none."""
     text = (details or "").strip()

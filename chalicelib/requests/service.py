@@ -79,12 +79,13 @@ def file_request(body: dict[str, Any], client: str, base_url: str) -> dict[str, 
     _limit("email", f"email:{email}", s.per_address)
     now = clock.now()
     request_id = f"prq_{uuid.uuid4().hex}"
-    locale = rules.locale_of(body.get("locale"))
+    locale = texts.locale_of(body.get("locale"))
     expires = rules.expires_after(now, VERIFY_HOURS)
     store.put_request({"request_id": request_id, "right": right, "email": email, "locale": locale,
                        "status": rules.UNVERIFIED, "created_at": clock.iso(now), store.TTL: expires + 3600,
                        **({"details": details} if details else {})})
-    token = signing.sign_link(rules.VERIFY_KIND, {"i": request_id}, expires, _key())
+    # The locale rides in the token so that the confirm page speaks it without a lookup.
+    token = signing.sign_link(rules.VERIFY_KIND, {"i": request_id, "l": locale}, expires, _key())
     link = f"{base_url}/v1/privacy-requests/verify/{quote(token, safe='')}"
     _mail(email, locale, "verify", right, link=link)
     logger.info("privacy request filed", extra={"request_id": request_id, "right": right})

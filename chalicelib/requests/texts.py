@@ -366,6 +366,12 @@ _NL: dict[str, Any] = {
 TEXTS: dict[str, dict[str, Any]] = {"en": _EN, "nb": _NB, "sv": _SV, "da": _DA, "fi": _FI, "nl": _NL}
 
 
+def locale_of(requested: str | None) -> str:
+    """A survey locale ('nb-NO' → 'nb'); anything else → 'en'."""
+    base = (requested or "en").replace("_", "-").split("-")[0].lower()
+    return base if base in TEXTS else "en"
+
+
 def texts(locale: str) -> dict[str, Any]:
     return TEXTS.get(locale, _EN)
 
