@@ -11,15 +11,18 @@ from devstack.stack import Stack
 
 
 def main() -> int:
+    stack_file = Path(os.environ["STACK_FILE"]) if os.environ.get("STACK_FILE") else None
     stack = Stack(moto_port=int(os.environ.get("MOTO_PORT", "5000")),
                   api_port=int(os.environ.get("API_PORT", "8000")))
+    if stack_file is not None:  # a test's stack keeps its outbox beside its stack file
+        stack.outbox_dir = stack_file.parent / "outbox"
     try:
         stack.start()
     except OSError as exc:
         print(f"could not start the local stack: {exc} (set MOTO_PORT / API_PORT to free ports)")
         stack.stop()
         return 1
-    path = stack.write_description(Path(os.environ["STACK_FILE"]) if os.environ.get("STACK_FILE") else None)
+    path = stack.write_description(stack_file)
     print(summary(stack, path), flush=True)
     done = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: done.set())
@@ -35,6 +38,9 @@ def summary(stack: Stack, path: object) -> str:
         f"trustloop is running locally (started in {stack.started_in:.1f} s)",
         f"  API   {stack.api_url}   (try {stack.api_url}/v1/openapi.json)",
         f"  demo  {stack.api_url}/demo   (the survey banner on a stand-in host page)",
+        f"  mail  {stack.api_url}/_local/outbox   (every e-mail SES would send; .eml files in "
+        f"{stack.outbox_dir})",
+        f"  privacy requests  {stack.api_url}/privacy/request   (the form a person uses)",
         f"  AWS   {stack.moto_url}   (moto; region {stack.description()['region']})",
         f"  stack {path}",
         "  resources: " + ", ".join(sorted(stack.resources)),
