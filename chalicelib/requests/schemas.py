@@ -5,8 +5,12 @@ from typing import Any
 
 from chalicelib.requests.rules import LOCALES, MAX_EXTENSION_MONTHS, RIGHTS
 
-# An address mail can reach: no spaces or control characters (no header injection), a dotted domain.
-EMAIL = {"type": "string", "minLength": 3, "maxLength": 254, "pattern": r"^[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+$"}
+# An address SES can send to: an ASCII local part (SES has no SMTPUTF8), a dotted host name
+# (an international domain in its punycode form); no spaces or control characters, so no header
+# injection.
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+EMAIL = {"type": "string", "minLength": 3, "maxLength": 254,
+         "pattern": rf"^[A-Za-z0-9.!#$%&'*+/=?^_`{{|}}~-]{{1,64}}@{_LABEL}(?:\.{_LABEL})+$"}
 _LOCALE = {"type": "string", "maxLength": 35, "pattern": r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$"}
 _REASON = {"type": "string", "minLength": 3, "maxLength": 2000}
 

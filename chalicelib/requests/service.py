@@ -13,6 +13,8 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
+from botocore.exceptions import ClientError
+
 from chalicelib import aws, clock, signing
 from chalicelib.config import get_settings
 from chalicelib.errors import ConflictError, InvalidInputError, NotFoundError, TrustloopError, UnavailableError
@@ -316,7 +318,10 @@ def _mail(address: str, locale: str, kind: str, right: str, **values: str) -> No
             Source=get_settings().self_service.sender, Destination={"ToAddresses": [address]},
             Message={"Subject": {"Data": subject, "Charset": "UTF-8"},
                      "Body": {"Text": {"Data": text, "Charset": "UTF-8"}}})
-    except Exception as exc:
-        logger.warning("privacy request mail not sent", extra={"kind": kind, "error": type(exc).__name__})
+    except ClientError as exc:
+        code = exc.response["Error"]["Code"]
+        logger.warning("privacy request mail not sent", extra={"kind": kind, "error": code})
+        if code == "InvalidParameterValue":  # SES refuses the address itself
+            raise InvalidInputError("email", "this address cannot receive e-mail") from None
         raise UnavailableError("the e-mail could not be sent; try again later") from None
     metrics.add_metric(name="PrivacyRequestMails", unit="Count", value=1)
