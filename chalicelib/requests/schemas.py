@@ -10,7 +10,7 @@ from chalicelib.requests.rules import LOCALES, MAX_EXTENSION_MONTHS, RIGHTS
 # injection.
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 EMAIL = {"type": "string", "minLength": 3, "maxLength": 254,
-         "pattern": rf"^[A-Za-z0-9.!#$%&'*+/=?^_`{{|}}~-]{{1,64}}@{_LABEL}(?:\.{_LABEL})+$"}
+         "pattern": rf"^[A-Za-z0-9.!#\x24%&'*+/=?^_`{{|}}~-]{{1,64}}@{_LABEL}(?:\.{_LABEL})+$"}
 _LOCALE = {"type": "string", "maxLength": 35, "pattern": r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$"}
 _REASON = {"type": "string", "minLength": 3, "maxLength": 2000}
 

@@ -104,3 +104,11 @@ def test_the_verification_mail_is_in_the_requested_locale(client: Any) -> None:
     assert mail["subject"] == "Bekreft personvernforespørselen din"
     assert mail["source"] == "privacy@trustloop.example.com"
     assert len([p for p in links(mail) if "/verify/" in p]) == 1
+
+
+def test_unusual_but_valid_addresses_are_accepted_and_unsendable_ones_refused(client: Any) -> None:
+    for address in ("0@0.0", "a$b+c@x-y.example", "o'neil/x=y@sub.example.co", "x@xn--bcher-kva.example"):
+        assert file(client, address).status_code == 202, address
+    for address in ("ü@example.com", "a@example", "a@-x.com", "a b@example.com", "a@example.com\n"):
+        answer = file(client, address)
+        assert answer.status_code == 400 and answer.json_body["field"] == "email", address
