@@ -67,8 +67,15 @@ def first_due(received: datetime) -> datetime:
     return due_at(received)
 
 
-def extended_due(received: datetime, already: int, months: int) -> tuple[datetime, int]:
-    """The due date after extending by `months` more; never past receipt + 1 + 2 months."""
+def extended_due(received: datetime, already: int, months: int,
+                 now: datetime | None = None) -> tuple[datetime, int]:
+    """The due date after extending by `months` more; never past receipt + 1 + 2 months.
+
+    With `now`: the person must be told within one month of receipt (Art. 12(3)), so an
+    extension after the first due date is refused.
+    """
+    if now is not None and now > first_due(received):
+        raise ConflictError("an extension must be decided and told within one month of receipt", "months")
     total = already + months
     if months < 1 or total > MAX_EXTENSION_MONTHS:
         raise InvalidInputError("months", f"a request may be extended by at most {MAX_EXTENSION_MONTHS} "

@@ -253,7 +253,8 @@ def extend(request_id: str, body: dict[str, Any], actor: str) -> dict[str, Any]:
     """Art. 12(3): up to two more months in all, with the reason told to the person."""
     request = _open(request_id, rules.VERIFIED, rules.PENDING)
     received = clock.parse_iso(request["received_at"])
-    due, total = rules.extended_due(received, int(request.get("extended_months", 0)), body["months"])
+    due, total = rules.extended_due(received, int(request.get("extended_months", 0)), body["months"],
+                                    clock.now())
     moved = store.move(request_id, (rules.VERIFIED, rules.PENDING), {
         "due_at": clock.iso(due), "extended_months": total, "extension_reason": body["reason"],
         "extended_by": actor})

@@ -52,6 +52,13 @@ def test_extension_is_at_most_two_months_in_all_with_a_reason(client: Any, froze
     assert [(e["status"], e["extended_months"]) for e in audit] == [("extended", 2)]
 
 
+def test_an_extension_comes_within_the_first_month(client: Any, frozen_now: Any) -> None:
+    held = file_and_confirm(client, "late-ext@example.com", "question", details="Where is my data kept?")
+    clock.freeze(frozen_now + timedelta(days=31))
+    late = _post(client, f"{ADMIN}/{held['request_id']}/extension", {"months": 1, "reason": "busy"})
+    assert late.status_code == 409 and late.json_body["field"] == "months"
+
+
 def test_rectification_is_approved_with_the_changes(client: Any) -> None:
     banner_person(client, user_id="rect-1", email="rect@example.com", country="NO")
     held = file_and_confirm(client, "rect@example.com", "rectification", details="Country should be SE")

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from chalicelib.errors import InvalidInputError
+from chalicelib.errors import ConflictError, InvalidInputError
 from chalicelib.requests import rules
 
 
@@ -27,6 +27,9 @@ def test_extensions_add_at_most_two_months_in_all_and_clamp_month_ends() -> None
     for already, months in ((2, 1), (1, 2), (0, 3), (0, 0)):
         with pytest.raises(InvalidInputError):
             rules.extended_due(received, already, months)
+    assert rules.extended_due(received, 0, 1, now=datetime(2027, 2, 28, 9, 0, tzinfo=UTC))[1] == 1
+    with pytest.raises(ConflictError):  # Art. 12(3): told within one month of receipt, not after
+        rules.extended_due(received, 0, 1, now=datetime(2027, 2, 28, 9, 1, tzinfo=UTC))
 
 
 def test_what_happens_after_verification() -> None:
