@@ -8,6 +8,7 @@ Art. 12(3) due date, and then exports, acts or holds it for an administrator.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -31,6 +32,7 @@ VERIFY_HOURS = 24
 CLAIM_SECONDS = 60  # a confirmation that crashed half-way may be retried after this
 KEEP_DONE_DAYS = 30  # a finished request (with its address) is kept this long; the audit log 3 years
 ACTOR = "data subject"
+REQUEST_ID = re.compile(r"prq_[0-9a-f]{32}")
 ACCEPTED = {"status": "check_your_email",
             "message": "If the address is right, it gets an e-mail with a link to confirm the request. "
                        "The link works for 24 hours."}
@@ -225,8 +227,13 @@ def list_requests(status: str) -> list[dict[str, Any]]:
     return [_shown(r) for r in store.query_open(before)]
 
 
+def _find(request_id: str) -> dict[str, Any] | None:
+    """A request by the id we issued (`prq_` + 32 hex); anything else is no request, unread."""
+    return store.get_request(request_id) if REQUEST_ID.fullmatch(request_id) else None
+
+
 def get_request(request_id: str) -> dict[str, Any]:
-    request = store.get_request(request_id)
+    request = _find(request_id)
     if request is None or request["status"] == rules.UNVERIFIED:
         raise NotFoundError("no such verified request", "request_id")
     return _shown(request)
@@ -276,7 +283,7 @@ def answer(request_id: str, body: dict[str, Any], actor: str) -> dict[str, Any]:
 
 
 def _open(request_id: str, *statuses: str) -> dict[str, Any]:
-    request = store.get_request(request_id)
+    request = _find(request_id)
     if request is None or request["status"] == rules.UNVERIFIED:
         raise NotFoundError("no such verified request", "request_id")
     rules.require_status(request, *statuses)

@@ -90,4 +90,5 @@ def test_a_rejection_is_mailed_with_its_reason_and_a_question_is_answered(client
     assert answered.status_code == 200 and answered.json_body["status"] == "done"
     assert sent_mails("ask@example.com")[-1]["body"] == "No, we never sell data."
     assert client.http.get(f"{ADMIN}/prq_unknown").status_code == 404
+    assert client.http.get(f"{ADMIN}/prq_{'0' * 32}").status_code == 404
     assert _post(client, f"{ADMIN}/prq_unknown/answer", {"text": "hello"}).status_code == 404
