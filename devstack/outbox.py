@@ -18,6 +18,8 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Any
 
+from devstack.console import announce
+
 ACCOUNT = "123456789012"
 SNS_SENDER = "no-reply@sns.amazonaws.com"
 LINK = re.compile(r"https?://[^\s<>\"]+")
@@ -43,7 +45,9 @@ class Outbox:
             for message in messages:
                 self._count += 1
                 stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
-                (self.directory / f"{stamp}-{self._count:05d}.eml").write_bytes(message)
+                name = f"{stamp}-{self._count:05d}.eml"
+                (self.directory / name).write_bytes(message)
+                announce("e-mail %s in the outbox (/_local/outbox)", name)  # no address on the console
             return len(messages)
 
     def _new_ses(self) -> list[bytes]:

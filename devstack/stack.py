@@ -25,6 +25,7 @@ class Stack:
     api_port: int
     stage: str = "dev"
     outbox_dir: Path = ROOT / ".local" / "outbox"
+    run_log: str | None = None
     resources: dict[str, dict[str, str]] = field(default_factory=dict)
     environment: dict[str, str] = field(default_factory=dict)
     _moto: Any = None
@@ -111,6 +112,7 @@ class Stack:
             "stage": self.stage,
             "outbox_dir": str(self.outbox_dir),
             "outbox_url": f"{self.api_url}/_local/outbox",
+            "run_log": self.run_log,
             **named,
             **({"inbound_mail_prefix": self.environment["INBOUND_MAIL_PREFIX"]}
                if "INBOUND_MAIL_PREFIX" in self.environment else {}),
