@@ -7,7 +7,7 @@ from chalice import Blueprint, Response
 
 from chalicelib import http, openapi
 from chalicelib.config import get_settings
-from chalicelib.errors import InvalidInputError
+from chalicelib.errors import InvalidInputError, TrustloopError
 from chalicelib.requests import rules, schemas, service, texts, views
 from chalicelib.web import pages
 
@@ -120,7 +120,13 @@ def confirm_verification(token: str) -> Any:
         if _wants_html(request):
             return views.link_error_page(exc.expired)
         raise
-    how = rules.disposition(done["right"], get_settings().self_service.instant)
+    except TrustloopError as exc:  # e.g. SES unavailable: a browser gets a page, not JSON
+        if _wants_html(request):
+            return pages.message_page("Please try later", exc.message, status=exc.status, css=views.LINK_CSS)
+        raise
+    # Not yet fulfilled (held, or a fulfilment that failed and will be retried): "we will answer by".
+    how = "review" if done["status"] != rules.DONE else rules.disposition(
+        done["right"], get_settings().self_service.instant)
     if _wants_html(request):
         return views.confirmed_page(done, how)
     return http.json_response({"request_id": done["request_id"], "right": done["right"],

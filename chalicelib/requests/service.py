@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib import aws, clock, signing
 from chalicelib.config import get_settings
@@ -326,6 +326,9 @@ def _mail(address: str, locale: str, kind: str, right: str, **values: str) -> No
             Source=get_settings().self_service.sender, Destination={"ToAddresses": [address]},
             Message={"Subject": {"Data": subject, "Charset": "UTF-8"},
                      "Body": {"Text": {"Data": text, "Charset": "UTF-8"}}})
+    except BotoCoreError as exc:  # no answer from SES at all
+        logger.warning("privacy request mail not sent", extra={"kind": kind, "error": type(exc).__name__})
+        raise UnavailableError("the e-mail could not be sent; try again later") from None
     except ClientError as exc:
         code = exc.response["Error"]["Code"]
         logger.warning("privacy request mail not sent", extra={"kind": kind, "error": code})

@@ -112,3 +112,38 @@ def test_unusual_but_valid_addresses_are_accepted_and_unsendable_ones_refused(cl
     for address in ("ü@example.com", "a@example", "a@-x.com", "a b@example.com", "a@example.com\n"):
         answer = file(client, address)
         assert answer.status_code == 400 and answer.json_body["field"] == "email", address
+
+
+def _ses_answers(code: str | None) -> None:
+    """SES (through its client's event hooks) refuses every send with `code`, or raises no answer."""
+    from types import SimpleNamespace
+
+    from botocore.exceptions import EndpointConnectionError
+
+    from chalicelib import aws
+
+    def refuse(**_: Any) -> Any:
+        if code is None:
+            raise EndpointConnectionError(endpoint_url="https://email.eu-west-1.amazonaws.com")
+        return SimpleNamespace(status_code=400), {"Error": {"Code": code, "Message": "no"}, "ResponseMetadata": {}}
+
+    events = aws.client("ses").meta.events
+    events.unregister("before-call.ses.SendEmail", unique_id="refuse-all")
+    events.register("before-call.ses.SendEmail", refuse, unique_id="refuse-all")
+
+
+def test_when_ses_cannot_send_the_answer_says_so_and_never_500(client: Any) -> None:
+    file(client, "ok@example.com")
+    path = verification_path("ok@example.com")
+    for code, status, field in (("MessageRejected", 503, None), ("InvalidParameterValue", 400, "email"),
+                                (None, 503, None)):
+        _ses_answers(code)
+        answer = file(client, f"x-{code}@example.com")
+        assert answer.status_code == status and answer.json_body["field"] == field, answer.body
+    page = confirm(client, path, html=True)  # the export mail cannot go: a page, and nothing is lost
+    assert page.status_code == 503 and "Content-Security-Policy" in page.headers
+    from chalicelib import aws
+
+    aws.client("ses").meta.events.unregister("before-call.ses.SendEmail", unique_id="refuse-all")
+    again = confirm(client, path)  # confirmed meanwhile: the claim is fresh, so it says where it is
+    assert again.status_code == 200 and json.loads(again.body)["status"] == "verified"
