@@ -25,7 +25,9 @@ def _answer(api: ApiClient, user: str, email: str, comment: str) -> str:
     if answered.status_code != 201:
         return ""
     response_id = str(answered.json()["response_id"])
-    assert api.patch(f"/v1/responses/{response_id}", {"comment": comment}).status_code == 200
+    commented = api.send("PATCH", f"/v1/responses/{response_id}", {"comment": comment},
+                         headers={"Authorization": f"Bearer {answered.json()['edit_token']}"})
+    assert commented.status_code == 200, commented.text
     return response_id
 
 

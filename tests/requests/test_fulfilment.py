@@ -96,3 +96,18 @@ def test_erasure_waits_for_review_otherwise_and_the_audit_log_has_each_step(clie
     assert mine and mine[0]["status"] == "done" and mine[0]["channel"] == "self_service"
     assert mine[0]["due_at"] > mine[0]["received_at"]
     assert "erasure" in {e["right"] for e in audit if e["request_id"] != held["request_id"]}
+
+
+def test_a_spoofed_erasure_leaves_the_other_persons_data(client: Any, set_env: Any) -> None:
+    set_env(PRIVACY_SELF_SERVICE_INSTANT="erasure,restriction,objection")
+    victim = banner_person(client, user_id="shared-2", email="victim2@example.com", comment="Mine")
+    from tests.surveys.builders import post
+
+    post(client, "/v1/responses", {"survey_id": victim["survey"]["survey_id"], "score": 1,
+                                   "channel": "in_app_web",
+                                   "user": {"id": "shared-2", "email": "mallory2@example.com"}})
+    for right in ("restriction", "erasure"):
+        assert file_and_confirm(client, "mallory2@example.com", right)["status"] == "done"
+    kept = export(client, email="victim2@example.com").json_body["items"]
+    assert victim["response_id"] in {i["id"] for i in kept}
+    assert not any(i["restricted"] for i in kept)
