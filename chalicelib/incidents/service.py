@@ -12,7 +12,7 @@ from chalicelib import aws, clock
 from chalicelib.config import get_settings
 from chalicelib.errors import UnavailableError
 from chalicelib.incidents import mail, rules, store
-from chalicelib.obs import logger, metrics
+from chalicelib.obs import log_failure, logger, metrics
 
 
 def _settings() -> Any:
@@ -50,8 +50,8 @@ def queue_alert(alert_id: str) -> None:
     try:
         aws.client("sqs").send_message(QueueUrl=_settings().alerts_queue_url,
                                        MessageBody=json.dumps({"alert_id": alert_id}))
-    except ClientError:
-        logger.exception("alert not queued", extra={"alert_id": alert_id})
+    except ClientError as exc:
+        log_failure("alert not queued", exc, alert_id=alert_id)
         raise UnavailableError("the alert is stored but could not be queued; retry later") from None
 
 

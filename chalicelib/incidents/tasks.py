@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib import aws, clock
 from chalicelib.config import get_settings
 from chalicelib.incidents import report, rules, service, store
-from chalicelib.obs import logger
+from chalicelib.obs import log_failure, logger
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -23,7 +23,7 @@ def run(message: dict[str, Any]) -> None:
     try:
         output = AUTOMATIC[task](message, clock.now())
     except Exception as exc:
-        logger.exception("task failed", extra={"task": task, "alert_id": message.get("alert_id")})
+        log_failure("task failed", exc, task=task, alert_id=message.get("alert_id"))
         aws.client("stepfunctions").send_task_failure(taskToken=token, error="TaskFailed",
                                                       cause=type(exc).__name__)
         return
