@@ -173,6 +173,7 @@ CSV_FIELDS = (
     "declines",
     "response_rate",
     "decline_rate",
+    "note",
 )
 
 
