@@ -51,6 +51,9 @@ class Fuzzer:
         self.failures: list[str] = []
         self.nothing_to_negate: list[str] = []
         self.calls = 0
+        self.stateful_calls = 0
+        self.links = sum(len(r.get("links", {})) for ops in self.document["paths"].values()
+                         for op in ops.values() for r in op["responses"].values())
 
     def send(self, case: schemathesis.Case) -> None:
         self.calls += 1
@@ -92,8 +95,34 @@ class Fuzzer:
                 except (Exception, FailureGroup) as exc:
                     self.failures.append(f"{operation.label} [coverage]: {exc}")
 
+    def stateful(self, scenarios: int, steps: int) -> None:
+        """Schemathesis's stateful phase: chains of calls following the document's links (an id one
+        answer gives, used by the next call: a survey created then read, changed, linked, ended)."""
+        fuzzer = self
+
+        class Chains(self.schema.as_state_machine()):  # type: ignore[misc]
+            def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:
+                return {"base_url": fuzzer.base_url, "session": fuzzer.session, "timeout": 30}
+
+            def call(self, case: schemathesis.Case, **kwargs: Any) -> Any:
+                fuzzer.calls += 1
+                fuzzer.stateful_calls += 1
+                return super().call(case, **kwargs)
+
+            def validate_response(self, response: Any, case: schemathesis.Case,
+                                  additional_checks: Any = None, **kwargs: Any) -> None:
+                case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs or None)
+
+        try:
+            Chains.run(settings=settings(max_examples=scenarios, stateful_step_count=steps, derandomize=True,
+                                         database=None, deadline=None, phases=[Phase.generate],
+                                         suppress_health_check=list(HealthCheck)))
+        except (Exception, FailureGroup) as exc:
+            self.failures.append(f"[stateful]: {exc}")
+
     def report(self, started: float) -> str:
-        return (f"schemathesis: {len(self.operations)} operations, {self.calls} requests in "
+        return (f"schemathesis: {len(self.operations)} operations, {self.calls} requests "
+                f"({self.stateful_calls} in stateful chains over {self.links} links) in "
                 f"{time.monotonic() - started:.1f} s; no negative case possible for "
                 f"{len(self.nothing_to_negate)}: {', '.join(self.nothing_to_negate)}")
 
@@ -102,9 +131,11 @@ def test_api_fuzzed_briefly_never_answers_5xx(fuzz_stack: dict[str, Any]) -> Non
     started = time.monotonic()
     fuzzer = Fuzzer(fuzz_stack)
     fuzzer.fuzz(examples=10)
+    fuzzer.stateful(scenarios=15, steps=6)
     print(fuzzer.report(started))
     documented = sum(len(methods) for methods in fuzzer.document["paths"].values())
     assert len(fuzzer.operations) == documented >= 47 and fuzzer.calls > 500
+    assert fuzzer.links >= 15 and fuzzer.stateful_calls >= 30
     assert not fuzzer.failures, "\n\n".join(fuzzer.failures) + f"\n\nstack log: {fuzzer.log_path}"
 
 
@@ -114,5 +145,6 @@ def test_api_fuzzed_at_length_never_answers_5xx(fuzz_stack: dict[str, Any]) -> N
     fuzzer = Fuzzer(fuzz_stack)
     fuzzer.cover()
     fuzzer.fuzz(examples=150)
+    fuzzer.stateful(scenarios=300, steps=10)
     print(fuzzer.report(started))
     assert not fuzzer.failures, "\n\n".join(fuzzer.failures) + f"\n\nstack log: {fuzzer.log_path}"
