@@ -66,6 +66,7 @@ class UnprocessableError(TrustloopError):
 class UnavailableError(TrustloopError):
     status = 503
     code = "unavailable"
+    retry_after: int | None = 2  # a 503 always says when to come back (RFC 9110 10.2.3)
 
 
 # What AWS answers when it is busy rather than when we are wrong: botocore's own list of
@@ -81,7 +82,6 @@ _THROTTLED = frozenset({
 _THROTTLED_REASONS = frozenset({"ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded"})
 _CONFLICTS = frozenset({"TransactionConflictException"})
 CONFLICT_RETRY_SECONDS = 1
-BUSY_RETRY_SECONDS = 2
 
 
 def aws_error_code(exc: BaseException) -> str | None:
@@ -105,9 +105,7 @@ def from_aws(exc: BaseException) -> TrustloopError | None:
         error.retry_after = CONFLICT_RETRY_SECONDS
         return error
     if code in _THROTTLED or reasons & _THROTTLED_REASONS or (code and status >= 500) or _is_unreachable(exc):
-        error = UnavailableError("the service is busy: retry later")
-        error.retry_after = BUSY_RETRY_SECONDS
-        return error
+        return UnavailableError("the service is busy: retry later")
     return None
 
 
