@@ -10,18 +10,18 @@ class TrustloopError(Exception):
 
     status = 500
     code = "internal_error"
-    retry_after: int | None = None  # seconds, sent as Retry-After when set
+    retry_after: int | None = None  # seconds: a class that always says when to come back sets it
 
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        # Extra response headers (Retry-After on 429 and 503, and on a conflict worth retrying).
+        self.headers: dict[str, str] = {} if self.retry_after is None else {
+            "Retry-After": str(self.retry_after)}
 
     def to_body(self) -> dict[str, str | None]:
         return {"error": self.code, "message": self.message, "field": self.field}
-
-    def headers(self) -> dict[str, str]:
-        return {} if self.retry_after is None else {"Retry-After": str(self.retry_after)}
 
 
 class InvalidInputError(TrustloopError):
@@ -56,6 +56,17 @@ class PayloadTooLargeError(TrustloopError):
 class UnsupportedMediaTypeError(TrustloopError):
     status = 415
     code = "unsupported_media_type"
+
+
+class TooManyRequestsError(TrustloopError):
+    """429: the caller is past its limit; Retry-After says when it may try again."""
+
+    status = 429
+    code = "too_many_requests"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.headers = {"Retry-After": str(max(1, retry_after))}
 
 
 class UnprocessableError(TrustloopError):
@@ -102,7 +113,7 @@ def from_aws(exc: BaseException) -> TrustloopError | None:
     status = int((response.get("ResponseMetadata") or {}).get("HTTPStatusCode") or 0)
     if code in _CONFLICTS or (code == "TransactionCanceledException" and "TransactionConflict" in reasons):
         error: TrustloopError = ConflictError("a concurrent request changed the same data: retry")
-        error.retry_after = CONFLICT_RETRY_SECONDS
+        error.headers["Retry-After"] = str(CONFLICT_RETRY_SECONDS)
         return error
     if code in _THROTTLED or reasons & _THROTTLED_REASONS or (code and status >= 500) or _is_unreachable(exc):
         return UnavailableError("the service is busy: retry later")

@@ -53,7 +53,7 @@ def errors(route: Callable[..., Any]) -> Callable[..., Any]:
             return route(*args, **kwargs)
         except Exception as exc:  # noqa: BLE001 - every error leaves as a response, none as a traceback
             error = as_trustloop_error(exc)
-            return json_response(error.to_body(), error.status, error.headers())
+            return json_response(error.to_body(), error.status, error.headers)
 
     return wrapper
 
@@ -184,7 +184,7 @@ def cors_headers(origin: str | None) -> dict[str, str]:
     return {
         "Access-Control-Allow-Origin": origin if "*" not in allowed else "*",
         "Access-Control-Allow-Methods": "GET,POST,PATCH,OPTIONS",
-        "Access-Control-Allow-Headers": "Content-Type,Idempotency-Key",
+        "Access-Control-Allow-Headers": "Content-Type,Idempotency-Key,Authorization",
         "Access-Control-Max-Age": "600",
         "Vary": "Origin",
     }

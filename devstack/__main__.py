@@ -49,6 +49,8 @@ def summary(stack: Stack, path: object) -> str:
         "  resources: " + ", ".join(sorted(stack.resources)),
         "  demo surveys: srv_demo_nps (product demo), srv_demo_ces (demo-support), "
         "srv_demo_csat (demo-checkout)",
+        "  identity: LOCAL RUN ONLY - products without an identity secret accept any user id without "
+        "user_hash (all demo products); a deployed stage refuses them (GET /v1/admin/identity lists them)",
         "  incidents: .venv/bin/python -m devstack.drop_mail docs/examples/alert.eml  "
         "(then GET /v1/admin/incidents; docs/readme-incidents.md)",
         "Ctrl-C stops it.",

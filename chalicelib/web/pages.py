@@ -72,7 +72,7 @@ def html_errors(css: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
                                         status=500, css=css)
                 default = "Something is wrong with this request" if exc.status < 500 else "Please try later"
                 page_ = message_page(getattr(exc, "title", default), exc.message, status=exc.status, css=css)
-                page_.headers.update(exc.headers())
+                page_.headers.update(exc.headers)
                 return page_
 
         return wrapper

@@ -145,7 +145,7 @@ def _client_error(code: str, reasons: list[str] | None = None, status: int = 400
 def test_from_aws_retry_answers_become_409_or_503_with_retry_after(exc: Exception, expected: type) -> None:
     error = from_aws(exc)
     assert type(error) is expected
-    assert error is not None and int(error.headers()["Retry-After"]) >= 1
+    assert error is not None and int(error.headers["Retry-After"]) >= 1
 
 
 @pytest.mark.parametrize("exc", [
