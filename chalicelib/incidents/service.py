@@ -11,7 +11,7 @@ from chalicelib import aws, clock, signing
 from chalicelib.config import get_settings
 from chalicelib.errors import UnavailableError
 from chalicelib.incidents import mail, store, waits
-from chalicelib.obs import logger
+from chalicelib.obs import log_failure, logger
 from chalicelib.secrets import get_app_secrets
 
 if TYPE_CHECKING:
@@ -26,8 +26,8 @@ def queue_alert(alert_id: str) -> None:
     try:
         aws.client("sqs").send_message(QueueUrl=_settings().alerts_queue_url,
                                        MessageBody=json.dumps({"alert_id": alert_id}))
-    except ClientError as exc:  # the class and code only: an AWS message may quote data
-        logger.warning("alert not queued", extra={"alert_id": alert_id, "error": exc.response["Error"]["Code"]})
+    except ClientError as exc:
+        log_failure("alert not queued", exc, alert_id=alert_id)
         raise UnavailableError("the alert is stored but could not be queued; retry later") from None
 
 
