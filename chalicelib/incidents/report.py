@@ -6,8 +6,8 @@ from typing import Any
 REPORT_VERSION = 1
 _FACTS = ("role", "breach_types", "data_categories", "special_categories", "subjects_count", "records_count",
           "countries", "vulnerable_subjects", "encrypted", "key_compromised", "backup_available",
-          "exfiltrated", "malicious", "identifiability", "aware_at", "description", "likely_consequences",
-          "measures_taken")
+          "restored_within_hours", "exfiltrated", "malicious", "identifiability", "recipients", "recipients_count",
+          "data_recovered", "consequences", "aware_at", "description", "likely_consequences", "measures_taken")
 
 
 def build(incident: dict[str, Any]) -> dict[str, Any]:
@@ -37,6 +37,8 @@ def build(incident: dict[str, Any]) -> dict[str, Any]:
         "risk": verdict.get("risk"),
         "crisis": bool(verdict.get("crisis")),
         "reasons": verdict.get("reasons", []),
+        "articles": verdict.get("articles"),
+        "assessments": incident.get("assessments", []),
         "root_cause": review.get("root_cause"),
         "root_cause_confirmed": review.get("root_cause_confirmed"),
         "consequences": facts.get("likely_consequences"),
@@ -61,6 +63,7 @@ def notification_entry(obligation: dict[str, Any], facts: dict[str, Any],
         "authority": obligation.get("authority"),
         "due_at": obligation["due_at"],
         "status": obligation["status"],
+        "withdrawn_at": obligation.get("withdrawn_at"),
         "sent_at": first.get("sent_at"),
         "on_time": first.get("on_time"),
         "late_reason": first.get("late_reason"),
@@ -95,6 +98,11 @@ def markdown(report: dict[str, Any]) -> str:
         f"(confirmed: {'yes' if report.get('root_cause_confirmed') else 'no'})", "",
         "## Consequences for data subjects", "", str(report.get("consequences") or "n/a"), "",
         "## Severity reasons", "", *[f"- {r}" for r in report.get("reasons") or []], "",
+        "## Assessments", "",
+        *[f"- {a['at']}: severity {a['verdict']['severity']['level']} (score {a['verdict']['severity']['score']}), "
+          f"risk {a['verdict']['risk']}; obligations {', '.join(a['obligations']) or 'none'}"
+          + "".join(f"; {what} {', '.join(a[what])}" for what in ("added", "withdrawn") if a.get(what))
+          for a in report.get("assessments") or []], "",
         "## Notifications", "",
     ]
     for n in report["notifications"]:
