@@ -85,3 +85,29 @@ def test_reassess_obligations(current: dict[str, tuple[str, str]], decided: list
     now = {k: {"key": k, "status": status, "due_at": due} for k, (status, due) in current.items()}
     added, changed, withdrawn = rules.reassess_obligations(now, [{"key": k, "due_at": d} for k, d in decided])
     assert ([o["key"] for o in added], [o["key"] for o in changed], withdrawn) == expected
+
+
+def test_report_lists_each_assessment_with_its_time() -> None:
+    from chalicelib.incidents import report
+
+    def kept(at: str, risk: str, obligations: list[str], **changes: list[str]) -> dict[str, Any]:
+        return {"at": at, "actor": "admin", "facts": {}, "obligations": obligations,
+                "verdict": {"severity": {"score": 3.25, "level": "high"}, "risk": risk},
+                "added": changes.get("added", []), "withdrawn": changes.get("withdrawn", [])}
+
+    incident = {"incident_id": "INC-2026-000009", "assessments": [
+        kept("2026-11-23T09:00:00Z", "high", ["authority#NO", "data_subjects"],
+             added=["authority#NO", "data_subjects"]),
+        kept("2026-11-24T10:00:00Z", "risk", ["authority#NO"], withdrawn=["data_subjects"])],
+        "obligations": {"data_subjects": {"key": "data_subjects", "kind": "data_subjects", "status": "withdrawn",
+                                          "due_at": "2026-11-26T09:00:00Z", "withdrawn_at": "2026-11-24T10:00:00Z"}}}
+    built = report.build(incident)
+    assert [a["at"] for a in built["assessments"]] == ["2026-11-23T09:00:00Z", "2026-11-24T10:00:00Z"]
+    assert built["notifications"][0]["withdrawn_at"] == "2026-11-24T10:00:00Z"
+    lines = report.markdown(built).splitlines()
+    section = lines[lines.index("## Assessments") + 2:lines.index("## Notifications") - 1]
+    assert section == [
+        "- 2026-11-23T09:00:00Z: severity high (score 3.25), risk high; obligations authority#NO, data_subjects; "
+        "added authority#NO, data_subjects",
+        "- 2026-11-24T10:00:00Z: severity high (score 3.25), risk risk; obligations authority#NO; "
+        "withdrawn data_subjects"]
