@@ -267,6 +267,8 @@ def _harms(a: Assessment) -> list[tuple[str, str]]:
 def _scale(a: Assessment) -> list[tuple[str, str]]:
     subjects = int(a.facts.get("subjects_count") or 0)
     large = subjects >= LARGE_SCALE_SUBJECTS and a.recipients in ("unknown", "public") and not a.unintelligible
+    a.note("records_count", a.facts.get("records_count"), "none: volume weighs through the categories and subjects",
+           "EDPB 9/2022 volume of personal data")
     a.note("subjects_count", subjects, "risk ≥ high: large scale, data in unknown hands" if large else "none",
            f"EDPB 9/2022 number of individuals (from {LARGE_SCALE_SUBJECTS} with data in unknown hands)")
     return [("high", f"{subjects} subjects, data in unknown hands")] if large else []
