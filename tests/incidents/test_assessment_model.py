@@ -7,8 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from chalicelib.errors import InvalidInputError
+from chalicelib.incidents import risk as risk_model
 from chalicelib.incidents import rules
 from tests.incidents.builders import facts
 
@@ -206,3 +209,59 @@ def test_consistent_facts_pass() -> None:
     for overrides in ({}, {"recipients": "none", "recipients_count": 0},
                       {"breach_types": ["availability"], "recipients": "none", "recipients_count": 0}):
         rules.check_facts(facts(**overrides))
+
+
+# -- no mitigation ever raises the risk, no aggravation ever lowers it ----------------------------------
+
+RANK = {"none": 0, "risk": 1, "high": 2}
+ORDER = ["none", "trusted", "known", "unknown", "public"]
+
+
+@st.composite
+def any_facts(draw: st.DrawFn) -> dict[str, Any]:
+    types = draw(st.lists(st.sampled_from(["confidentiality", "integrity", "availability"]), min_size=1,
+                          unique=True))
+    return facts(
+        breach_types=types, countries=["NO"],
+        data_categories=draw(st.lists(st.sampled_from(risk_model.DATA_CATEGORIES), unique=True, max_size=4)),
+        special_categories=draw(st.booleans()), vulnerable_subjects=draw(st.booleans()),
+        identifiability=draw(st.sampled_from(list(risk_model.EI_SCORE))),
+        encrypted=draw(st.booleans()), key_compromised=draw(st.booleans()),
+        backup_available=draw(st.booleans()), malicious=draw(st.booleans()),
+        restored_within_hours=draw(st.one_of(st.none(), st.integers(0, 200))),
+        recipients=draw(st.sampled_from(ORDER)) if "confidentiality" in types else None,
+        recipients_count=draw(st.one_of(st.none(), st.integers(1, 50))),
+        data_recovered=draw(st.one_of(st.none(), st.booleans())),
+        consequences=draw(st.one_of(st.none(), st.lists(st.sampled_from(risk_model.CONSEQUENCES), unique=True))),
+        subjects_count=draw(st.integers(0, 50_000)))
+
+
+def _risk(values: dict[str, Any]) -> int:
+    return RANK[rules.assess(values).risk]
+
+
+@given(any_facts(), st.data())
+def test_mitigations_never_raise_the_risk(values: dict[str, Any], data: st.DataObject) -> None:
+    before = _risk(values)
+    hours = values.get("restored_within_hours")
+    better = [
+        {"encrypted": True, "key_compromised": False},
+        {"data_recovered": True},
+        {"backup_available": True},
+        {"restored_within_hours": data.draw(st.integers(0, 200 if hours is None else hours))},
+        {"consequences": (values.get("consequences") or [])[1:]},
+    ]
+    if values.get("recipients"):
+        better.append({"recipients": data.draw(st.sampled_from(ORDER[:ORDER.index(values["recipients"]) + 1]))})
+    for change in better:
+        assert _risk({**values, **change}) <= before, change
+
+
+@given(any_facts())
+def test_aggravations_never_lower_the_risk(values: dict[str, Any]) -> None:
+    before = _risk(values)
+    worse = [{"malicious": True}, {"vulnerable_subjects": True}, {"special_categories": True},
+             {"key_compromised": True}, {"identifiability": "maximum"},
+             {"subjects_count": (values.get("subjects_count") or 0) * 10}]
+    for change in worse:
+        assert _risk({**values, **change}) >= before, change
