@@ -78,7 +78,7 @@ CASES = [
              data_categories=["identity", "credentials", "financial"], subjects_count=100_000,
              malicious=True, recipients="unknown", consequences=["identity_theft", "financial_loss"])),
     # 4 Internal human risk source
-    Case(8, "Exfiltration of business data by an employee", "§4.1.2, p. 21", authority=True,
+    Case(8, "Exfiltration of business data by an employee", "§4.1.2 (paras. 72, 74, 77), p. 21", authority=True,
          data_subjects=False, facts=_facts(
              data_categories=["identity", "contact"], subjects_count=300, exfiltrated=True, malicious=True,
              recipients="known", recipients_count=1, data_recovered=False, consequences=["loss_of_control"])),
