@@ -79,6 +79,7 @@ class Settings:
     processing_record_file: str = ""
     insight_table: str = ""
     webhook_queue_url: str = ""
+    stream_failure_queue_url: str = ""
     packs_bucket: str = ""
     incident_reports_bucket: str = ""
     followup_due_working_days: int = 2
@@ -151,6 +152,7 @@ def get_settings() -> Settings:
         processing_record_file=os.environ.get("PROCESSING_RECORD_FILE", ""),
         insight_table=os.environ.get("INSIGHT_TABLE", ""),
         webhook_queue_url=os.environ.get("WEBHOOK_QUEUE_URL", ""),
+        stream_failure_queue_url=os.environ.get("STREAM_FAILURE_QUEUE_URL", ""),
         packs_bucket=os.environ.get("COUNCIL_PACKS_BUCKET", ""),
         incident_reports_bucket=os.environ.get("INCIDENT_REPORTS_BUCKET", ""),
         followup_due_working_days=_int("FOLLOWUP_DUE_WORKING_DAYS", 2),
