@@ -158,8 +158,10 @@ def get_settings() -> Settings:
         followup_due_working_days=_int("FOLLOWUP_DUE_WORKING_DAYS", 2),
         followup_sender=os.environ.get("FOLLOWUP_SENDER", ""),
         reply_routing=_pairs(os.environ.get("REPLY_ROUTING", "")),
-        # Webhook endpoints must be HTTPS; dev/test stages may allow http://127.0.0.1 only.
-        webhook_allow_local_http=os.environ.get("WEBHOOK_ALLOW_LOCAL_HTTP", "") == "true",
+        # Webhook endpoints must be HTTPS; the local run (devstack sets the flag) may use
+        # http://127.0.0.1. Never inside Lambda, whatever a stage's configuration says.
+        webhook_allow_local_http=os.environ.get("WEBHOOK_ALLOW_LOCAL_HTTP", "") == "true"
+        and not os.environ.get("AWS_LAMBDA_FUNCTION_NAME"),
         incidents=_incident_settings(),
     )
 

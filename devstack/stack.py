@@ -135,6 +135,8 @@ def _function_environment(template: dict[str, Any], resolver: Resolver, stage: s
            **config["stages"][stage].get("environment_variables", {})}
     variables = template.get("Globals", {}).get("Function", {}).get("Environment", {}).get("Variables", {})
     env.update({k: str(resolver.resolve(v)) for k, v in variables.items()})
+    # Local only (never a stage setting): webhooks may go to http://127.0.0.1, e.g. a test receiver.
+    env["WEBHOOK_ALLOW_LOCAL_HTTP"] = "true"
     return env
 
 
