@@ -185,6 +185,7 @@ CSV_FIELDS = (
     "declines",
     "response_rate",
     "decline_rate",
+    "note",
 )
 
 
