@@ -61,6 +61,10 @@ class Stack:
     def _start_moto(self) -> None:
         from moto.server import ThreadedMotoServer
 
+        from devstack.moto_locks import serialise_dynamodb
+
+        serialise_dynamodb()  # moto's transactions are not safe under concurrent requests
+
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.moto_port, verbose=False)
         self._moto.start()
