@@ -112,3 +112,15 @@ def test_schedule_rate_is_a_period_in_seconds() -> None:
 def test_schedule_the_runner_cannot_evaluate_is_refused(expression: str) -> None:
     with pytest.raises(ValueError, match="cron|rate"):
         parse_schedule(expression)
+
+
+def test_wiring_s3_handler_of_a_provisioned_bucket_is_polled(infra: Any) -> None:
+    toy = Chalice(app_name="toy")
+    bucket = infra.resolver.attrs["InboundMailBucket"]["Ref"]
+
+    @toy.on_s3_event(bucket=bucket, prefix="inbound/")
+    def on_mail(event: Any) -> None:
+        return None
+
+    (wire,) = wiring(toy, {}, infra.resolver)
+    assert (wire.kind, wire.bucket, wire.prefix) == ("s3", bucket, "inbound/")
