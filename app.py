@@ -61,3 +61,8 @@ def handle_inbound_mail(event):  # type: ignore[no-untyped-def]
 @app.schedule(Rate(15, unit=Rate.MINUTES))
 def check_incident_deadlines(event):  # type: ignore[no-untyped-def]
     return incident_handlers.check_deadlines()
+
+
+@app.schedule(Rate(5, unit=Rate.MINUTES))
+def sweep_incident_alerts(event):  # type: ignore[no-untyped-def]
+    return incident_handlers.sweep_alerts()

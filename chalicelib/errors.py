@@ -12,6 +12,7 @@ class TrustloopError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+        self.headers: dict[str, str] = {}
 
     def to_body(self) -> dict[str, str | None]:
         return {"error": self.code, "message": self.message, "field": self.field}
@@ -49,6 +50,17 @@ class PayloadTooLargeError(TrustloopError):
 class UnsupportedMediaTypeError(TrustloopError):
     status = 415
     code = "unsupported_media_type"
+
+
+class TooManyRequestsError(TrustloopError):
+    """429: the caller is past its limit; Retry-After says when it may try again."""
+
+    status = 429
+    code = "too_many_requests"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.headers = {"Retry-After": str(max(1, retry_after))}
 
 
 class UnprocessableError(TrustloopError):

@@ -47,7 +47,7 @@ def errors(route: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return route(*args, **kwargs)
         except TrustloopError as exc:
-            return json_response(exc.to_body(), exc.status)
+            return json_response(exc.to_body(), exc.status, getattr(exc, "headers", None))
         except Exception:
             logger.exception("unhandled error")
             body = {"error": "internal_error", "message": "internal error", "field": None}
@@ -143,7 +143,7 @@ def cors_headers(origin: str | None) -> dict[str, str]:
     return {
         "Access-Control-Allow-Origin": origin if "*" not in allowed else "*",
         "Access-Control-Allow-Methods": "GET,POST,PATCH,OPTIONS",
-        "Access-Control-Allow-Headers": "Content-Type,Idempotency-Key",
+        "Access-Control-Allow-Headers": "Content-Type,Idempotency-Key,Authorization",
         "Access-Control-Max-Age": "600",
         "Vary": "Origin",
     }

@@ -1,31 +1,39 @@
 """`make run`: the whole system locally, until Ctrl-C."""
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import sys
 import threading
 from pathlib import Path
 
-from devstack.stack import Stack
+from devstack.console import attach_errors_of, route_output
+from devstack.stack import ROOT, Stack
 
 
 def main() -> int:
+    stack_file = Path(os.environ["STACK_FILE"]) if os.environ.get("STACK_FILE") else None
+    run_log = Path(os.environ.get("RUN_LOG") or (stack_file or ROOT / ".local" / "stack.json").with_name("run.log"))
+    console = route_output(run_log)
     stack = Stack(moto_port=int(os.environ.get("MOTO_PORT", "5000")),
-                  api_port=int(os.environ.get("API_PORT", "8000")))
+                  api_port=int(os.environ.get("API_PORT", "8000")), run_log=str(run_log))
     try:
         stack.start()
     except OSError as exc:
-        print(f"could not start the local stack: {exc} (set MOTO_PORT / API_PORT to free ports)")
+        print(f"could not start the local stack: {exc} (set MOTO_PORT / API_PORT to free ports)", file=console)
         stack.stop()
         return 1
-    path = stack.write_description(Path(os.environ["STACK_FILE"]) if os.environ.get("STACK_FILE") else None)
-    print(summary(stack, path), flush=True)
+    from chalicelib.obs import logger
+
+    attach_errors_of(logging.getLogger(logger.name), console)
+    path = stack.write_description(stack_file)
+    print(summary(stack, path), file=console, flush=True)
     done = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: done.set())
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     done.wait()
-    print("stopping…", flush=True)
+    print("stopping…", file=console, flush=True)
     stack.stop()
     return 0
 
@@ -37,9 +45,12 @@ def summary(stack: Stack, path: object) -> str:
         f"  demo  {stack.api_url}/demo   (the survey banner on a stand-in host page)",
         f"  AWS   {stack.moto_url}   (moto; region {stack.description()['region']})",
         f"  stack {path}",
+        f"  log   {stack.run_log}   (functions' JSON logs, metrics, requests; this console shows errors and events)",
         "  resources: " + ", ".join(sorted(stack.resources)),
         "  demo surveys: srv_demo_nps (product demo), srv_demo_ces (demo-support), "
         "srv_demo_csat (demo-checkout)",
+        "  identity: LOCAL RUN ONLY - products without an identity secret accept any user id without "
+        "user_hash (all demo products); a deployed stage refuses them (GET /v1/admin/identity lists them)",
         "  incidents: .venv/bin/python -m devstack.drop_mail docs/examples/alert.eml  "
         "(then GET /v1/admin/incidents; docs/readme-incidents.md)",
         "Ctrl-C stops it.",

@@ -1,8 +1,9 @@
 """moto's DynamoDB made safe under the local stack's concurrent requests.
 
 moto 5.2.5 runs a transaction by deep-copying each table it touches, applying the items, and on
-any cancellation putting the copies back (`DynamoDBBackend.transact_write_items`): a write
-another thread made in between is silently undone. The local stack serves concurrent requests
+any cancellation putting the copies back (`DynamoDBBackend.transact_write_items`; the undo log
+of devstack/moto_patches.py restores the touched items and truncates the stream the same way):
+a write another thread made in between is silently undone. The local stack serves concurrent requests
 (chalice.local's threaded server, the pollers, the state machines), so the bounded load test saw
 a stored response vanish and its Idempotency-Key answer a second response_id. DynamoDB itself
 has no such window (transactions are isolated, docs/RELIABILITY.md), so `make run` serialises

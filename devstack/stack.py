@@ -24,6 +24,7 @@ class Stack:
     moto_port: int
     api_port: int
     stage: str = "dev"
+    run_log: str | None = None
     resources: dict[str, dict[str, str]] = field(default_factory=dict)
     environment: dict[str, str] = field(default_factory=dict)
     _moto: Any = None
@@ -49,6 +50,9 @@ class Stack:
         provisioner = Provisioner(self.moto_url, REGION, STACK_NAME)
         self.resources = provisioner.provision(template)
         self.environment = _function_environment(template, provisioner.resolver, self.stage)
+        # Only the local run lets products without an identity secret take plain user ids
+        # (deployed stages refuse them; `make package` refuses a stage that sets this).
+        self.environment["ALLOW_UNVERIFIED_IDENTITY"] = "true"
         os.environ.update(self.environment)
         app = self._start_api()
         _seed_demo()
@@ -61,10 +65,11 @@ class Stack:
     def _start_moto(self) -> None:
         from moto.server import ThreadedMotoServer
 
+        from devstack import moto_patches
         from devstack.moto_locks import serialise_dynamodb
 
+        moto_patches.apply()
         serialise_dynamodb()  # moto's transactions are not safe under concurrent requests
-
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.moto_port, verbose=False)
         self._moto.start()
@@ -105,6 +110,7 @@ class Stack:
             "moto_url": self.moto_url,
             "region": REGION,
             "stage": self.stage,
+            "run_log": self.run_log,
             **named,
             **({"inbound_mail_prefix": self.environment["INBOUND_MAIL_PREFIX"]}
                if "INBOUND_MAIL_PREFIX" in self.environment else {}),

@@ -7,7 +7,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
 from chalicelib import clock
-from chalicelib.incidents import service, tasks
+from chalicelib.incidents import intake, service, tasks
 from chalicelib.obs import metrics
 
 if TYPE_CHECKING:
@@ -55,6 +55,13 @@ def handle_tasks(event: dict[str, Any], context: Any) -> dict[str, Any]:
 def handle_inbound_mail(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """S3 "object created" notifications for raw mail → alerts."""
     return _batch(event, context, _mail, "IncidentMailsReceived")
+
+
+def sweep_alerts() -> int:
+    """Queue every alert stored but not queued (a SendMessage failed after the store); scheduled."""
+    swept = intake.sweep_unqueued(clock.now())
+    metrics.add_metric(name="IncidentAlertsSwept", unit=MetricUnit.Count, value=swept)
+    return swept
 
 
 def check_deadlines() -> int:

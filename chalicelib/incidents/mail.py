@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import email
 import hashlib
+import json
 import re
 from email import policy
 from email.utils import getaddresses, parseaddr
@@ -127,7 +128,13 @@ def _safe_name(name: str) -> str:
     return cleaned[:100] or "attachment"
 
 
-def alert_id_for(message_id: str | None, bucket: str, key: str) -> str:
-    """Same Message-ID, same alert; without one, the stored object itself identifies it."""
-    basis = f"mid:{message_id.strip().lower()}" if message_id else f"obj:{bucket}/{key}"
+def alert_id_for(message_id: str | None, sender: str | None, bucket: str, key: str) -> str:
+    """Same Message-ID from the same sender, same alert; without one, the stored object identifies it.
+
+    The sender is part of the key: one who knows another's Message-ID must not join their alert
+    (and an erasure of that sender then removes only that sender's copies)."""
+    if not message_id:
+        basis = f"obj:{bucket}/{key}"
+    else:
+        basis = json.dumps(["mid", message_id.strip().lower(), (sender or "").strip().lower()])
     return "alt_m" + hashlib.sha256(basis.encode()).hexdigest()[:24]

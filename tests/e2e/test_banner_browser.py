@@ -142,6 +142,8 @@ def test_banner_answer_flow_records_score_and_reason(tab: Tab, api: ApiClient) -
     [post] = tab.calls("/v1/responses", "POST")
     assert re.fullmatch(r"[0-9a-f-]{32,36}", post.headers["idempotency-key"])
     assert post.post_data_json["score"] == 9 and post.post_data_json["user"] == {"id": user}
+    [edit] = tab.calls("/v1/responses/", "PATCH")  # the comment goes with the answer's capability
+    assert edit.headers["authorization"] == "Bearer " + posted.value.json()["edit_token"]
     assert len(tab.calls("/v1/impressions", "POST")) == 1
     assert eligibility(api, user)["reason"] == "recently_surveyed"
     assert tab.errors == [] and tab.csp_violations() == []
@@ -204,6 +206,8 @@ def test_banner_keyboard_only_answer_with_visible_focus(tab: Tab, api: ApiClient
         keyboard.press("Tab")
         if tab.page.evaluate(focused):
             break
+    assert tab.page.evaluate(focused) == "BUTTON:\u2013"  # Minimise comes first: one key to get it out of the way
+    keyboard.press("Tab")
     assert tab.page.evaluate(focused) == "tl-s0"
     for _ in range(8):
         keyboard.press("ArrowRight")
@@ -307,6 +311,7 @@ def test_banner_accessibility_tree_names_every_control(tab: Tab) -> None:
     tab.wait_for_question()
     expect(tab.banner).to_match_aria_snapshot("""
 - region "Feedback survey":
+  - button "Minimise" [expanded]
   - group "How satisfied are you with the service?":
     - radio "1"
     - radio "2"

@@ -37,7 +37,8 @@ def _act(client: Any, survey_id: str, action: tuple[Any, ...]) -> None:
         made = post(client, "/v1/responses", {**event, "score": action[2],
                                               "user": {"id": user, "email": f"{user}@example.com"}})
         if made.status_code == 201:
-            patch(client, f"/v1/responses/{made.json_body['response_id']}", {"comment": action[3]})
+            patch(client, f"/v1/responses/{made.json_body['response_id']}", {"comment": action[3]},
+                  made.json_body["edit_token"])
     elif kind in ("impression", "decline"):
         post(client, f"/v1/{kind}s", event)
     elif kind == "restrict":
@@ -128,7 +129,7 @@ def test_anonymised_item_in_the_table_holds_nothing_identifying(client: Any, aws
                                           "user": {"id": user, "email": f"{name}@{host}.example",
                                                    "username": name, "url": f"https://{host}.example/{name}"}})
     assert made.status_code == 201, made.body
-    patch(client, f"/v1/responses/{made.json_body['response_id']}", {"comment": comment})
+    patch(client, f"/v1/responses/{made.json_body['response_id']}", {"comment": comment}, made.json_body["edit_token"])
     clock.freeze(NOW + timedelta(days=400))
     service.run_retention()
     anonymous = [i for i in feedback_items(aws_stack["FeedbackTable"]["Ref"]) if i["pk"].startswith("ANON#")]
