@@ -72,7 +72,7 @@ def _every(app: Any, wire: Wire, stop: threading.Event) -> None:
     each UTC minute its cron matches."""
     schedule = wire.schedule
     assert schedule is not None
-    while not stop.wait(schedule.period or 60 - time.time() % 60):
+    while not stop.wait(schedule.period or 60.5 - time.time() % 60):  # just past each minute
         now = datetime.now(UTC)
         if schedule.period or schedule.matches(now):
             run_scheduled(app, wire.handler, now)
