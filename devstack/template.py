@@ -71,6 +71,10 @@ class Resolver:
             self.pseudo.setdefault(name, str(spec.get("Default", "")))
         self.conditions = dict(template.get("Conditions") or {})
 
+    def holds(self, condition: str) -> bool:
+        """A template condition's value (parameters at their defaults)."""
+        return bool(self.resolve(self.conditions[condition]))
+
     def ref(self, name: str) -> str:
         if name in self.pseudo:
             return self.pseudo[name]
@@ -94,13 +98,22 @@ class Resolver:
             return self._sub(value["Fn::Sub"])
         if "Fn::If" in value:
             name, yes, no = value["Fn::If"]
-            return self.resolve(yes if self.resolve(self.conditions[name]) else no)
-        if "Fn::Equals" in value:
-            left, right = self.resolve(value["Fn::Equals"])
-            return str(left) == str(right)
+            return self.resolve(yes if self.holds(name) else no)
+        if any(key in value for key in ("Fn::Equals", "Fn::Not", "Condition")):
+            return self._condition(value)
         if "Fn::Join" in value:
             sep, parts = value["Fn::Join"]
             return sep.join(str(p) for p in self.resolve(parts))
+        return {k: self.resolve(v) for k, v in value.items()}
+
+    def _condition(self, value: dict[str, Any]) -> Any:
+        if "Fn::Equals" in value:
+            left, right = self.resolve(value["Fn::Equals"])
+            return str(left) == str(right)
+        if "Fn::Not" in value:
+            return not self.resolve(value["Fn::Not"][0])
+        if len(value) == 1 and isinstance(value["Condition"], str):
+            return self.holds(value["Condition"])
         return {k: self.resolve(v) for k, v in value.items()}
 
     def _sub(self, arg: Any) -> str:
