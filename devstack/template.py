@@ -47,8 +47,8 @@ def resource_refs(value: Any) -> set[str]:
             target = value["Fn::GetAtt"]
             found.add(target[0] if isinstance(target, list) else target.split(".")[0])
         if "Fn::Sub" in value:
-            text = value["Fn::Sub"] if isinstance(value["Fn::Sub"], str) else value["Fn::Sub"][0]
-            found |= {m.split(".")[0] for m in re.findall(r"\$\{([^}!]+)\}", text)}
+            text, local = (value["Fn::Sub"], {}) if isinstance(value["Fn::Sub"], str) else value["Fn::Sub"]
+            found |= {m.split(".")[0] for m in re.findall(r"\$\{([^}!]+)\}", text)} - set(local)
         for v in value.values():
             found |= resource_refs(v)
     elif isinstance(value, list):
