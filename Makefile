@@ -58,5 +58,13 @@ lint: $(STAMP) $(CHECKOV)
 package: $(STAMP)
 	$(BIN)/python -m devstack.package $(STAGE) $(LAMBDA_RUNTIME)
 
+# Upload and deploy out/ with the AWS CLI (docs/deploy.md); DRY_RUN=1 prints the commands.
+deploy: package
+	$(BIN)/python -m devstack.deploy $(STAGE) $(if $(DRY_RUN),--dry-run)
+
+# Read-only post-deploy check driven by the stack's Outputs (make test runs it on the local stack).
+smoke: $(STAMP)
+	$(BIN)/python -m devstack.smoke --stack $(or $(STACK_NAME),trustloop-$(STAGE))
+
 clean:
 	rm -rf $(VENV) .local out

@@ -19,11 +19,12 @@ def main() -> int:
         print(f"could not start the local stack: {exc} (set MOTO_PORT / API_PORT to free ports)")
         stack.stop()
         return 1
-    path = stack.write_description(Path(os.environ["STACK_FILE"]) if os.environ.get("STACK_FILE") else None)
-    print(summary(stack, path), flush=True)
+    # Handlers first: stack.json's presence invites a Ctrl-C, which must find them in place.
     done = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: done.set())
     signal.signal(signal.SIGTERM, lambda *_: done.set())
+    path = stack.write_description(Path(os.environ["STACK_FILE"]) if os.environ.get("STACK_FILE") else None)
+    print(summary(stack, path), flush=True)
     done.wait()
     print("stopping…", flush=True)
     stack.stop()

@@ -26,6 +26,7 @@ class Stack:
     stage: str = "dev"
     resources: dict[str, dict[str, str]] = field(default_factory=dict)
     environment: dict[str, str] = field(default_factory=dict)
+    outputs: dict[str, str] = field(default_factory=dict)
     _moto: Any = None
     _api: Any = None
     _threads: list[threading.Thread] = field(default_factory=list)
@@ -48,6 +49,7 @@ class Stack:
 
         provisioner = Provisioner(self.moto_url, REGION, STACK_NAME)
         self.resources = provisioner.provision(template)
+        self.outputs = _outputs(template, provisioner.resolver, self.api_url)
         self.environment = _function_environment(template, provisioner.resolver, self.stage)
         os.environ.update(self.environment)
         app = self._start_api()
@@ -104,6 +106,8 @@ class Stack:
             **named,
             **({"inbound_mail_prefix": self.environment["INBOUND_MAIL_PREFIX"]}
                if "INBOUND_MAIL_PREFIX" in self.environment else {}),
+            # The stack Outputs a deployed stage has (infra/ops.yaml): `make smoke` reads either.
+            "outputs": self.outputs,
             "resources": self.resources,
         }
 
@@ -136,6 +140,18 @@ def _function_environment(template: dict[str, Any], resolver: Resolver, stage: s
     variables = template.get("Globals", {}).get("Function", {}).get("Environment", {}).get("Variables", {})
     env.update({k: str(resolver.resolve(v)) for k, v in variables.items()})
     return env
+
+
+def _outputs(template: dict[str, Any], resolver: Resolver, api_url: str) -> dict[str, str]:
+    """infra/'s Outputs resolved locally; the API (chalice's, not provisioned) is the local one."""
+    outputs = {}
+    for key, output in (template.get("Outputs") or {}).items():
+        try:
+            outputs[key] = str(resolver.resolve(output["Value"]))
+        except KeyError:
+            continue
+    outputs["ApiUrl"] = api_url + "/"
+    return outputs
 
 
 def _seed_demo() -> None:
