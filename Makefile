@@ -23,12 +23,14 @@ $(CHECKOV): requirements-checkov.txt
 	$(VENV)/checkov/bin/python -m pip install --quiet -r requirements-checkov.txt
 	touch $(CHECKOV)
 
-# The browser tests drive Debian's Chromium (never Playwright's own download).
+# The browser tests drive Debian's Chromium (never Playwright's own download) and axe-core.
 BROWSER := $(VENV)/.browser
 $(BROWSER): $(STAMP)
 	test -x /usr/bin/chromium || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 	test -x /usr/bin/chromium
+	# axe-core (the npm package) checks the banner's accessibility in the browser tests.
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/axe axe-core@4.14.1
 	touch $(BROWSER)
 
 run: $(STAMP)

@@ -1,32 +1,40 @@
 """`make run`: the whole system locally, until Ctrl-C."""
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import sys
 import threading
 from pathlib import Path
 
-from devstack.stack import Stack
+from devstack.console import attach_errors_of, route_output
+from devstack.stack import ROOT, Stack
 
 
 def main() -> int:
+    stack_file = Path(os.environ["STACK_FILE"]) if os.environ.get("STACK_FILE") else None
+    run_log = Path(os.environ.get("RUN_LOG") or (stack_file or ROOT / ".local" / "stack.json").with_name("run.log"))
+    console = route_output(run_log)
     stack = Stack(moto_port=int(os.environ.get("MOTO_PORT", "5000")),
-                  api_port=int(os.environ.get("API_PORT", "8000")))
+                  api_port=int(os.environ.get("API_PORT", "8000")), run_log=str(run_log))
     try:
         stack.start()
     except OSError as exc:
-        print(f"could not start the local stack: {exc} (set MOTO_PORT / API_PORT to free ports)")
+        print(f"could not start the local stack: {exc} (set MOTO_PORT / API_PORT to free ports)", file=console)
         stack.stop()
         return 1
+    from chalicelib.obs import logger
+
+    attach_errors_of(logging.getLogger(logger.name), console)
     # Handlers first: stack.json's presence invites a Ctrl-C, which must find them in place.
     done = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: done.set())
     signal.signal(signal.SIGTERM, lambda *_: done.set())
-    path = stack.write_description(Path(os.environ["STACK_FILE"]) if os.environ.get("STACK_FILE") else None)
-    print(summary(stack, path), flush=True)
+    path = stack.write_description(stack_file)
+    print(summary(stack, path), file=console, flush=True)
     done.wait()
-    print("stopping…", flush=True)
+    print("stopping…", file=console, flush=True)
     stack.stop()
     return 0
 
@@ -38,6 +46,7 @@ def summary(stack: Stack, path: object) -> str:
         f"  demo  {stack.api_url}/demo   (the survey banner on a stand-in host page)",
         f"  AWS   {stack.moto_url}   (moto; region {stack.description()['region']})",
         f"  stack {path}",
+        f"  log   {stack.run_log}   (functions' JSON logs, metrics, requests; this console shows errors and events)",
         "  resources: " + ", ".join(sorted(stack.resources)),
         "  demo surveys: srv_demo_nps (product demo), srv_demo_ces (demo-support), "
         "srv_demo_csat (demo-checkout)",

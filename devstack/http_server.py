@@ -1,6 +1,7 @@
 """chalice.local's server, with two local fixes: no Nagle delay, no query strings in the log."""
 from __future__ import annotations
 
+import logging
 import socket
 from typing import Any
 
@@ -21,7 +22,10 @@ class _QuietHandler(ChaliceRequestHandler):
 
     def log_request(self, code: Any = "-", size: Any = "-") -> None:
         path = self.path.split("?", 1)[0]
-        self.log_message('"%s %s" %s', self.command, path, str(code))
+        logging.getLogger("devstack.http").info('"%s %s" %s', self.command, path, str(code))
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base class's name)
+        logging.getLogger("devstack.http").info(format, *args)
 
 
 def create_server(app: Any, config: Any, host: str, port: int) -> LocalDevServer:

@@ -24,6 +24,7 @@ class Stack:
     moto_port: int
     api_port: int
     stage: str = "dev"
+    run_log: str | None = None
     resources: dict[str, dict[str, str]] = field(default_factory=dict)
     environment: dict[str, str] = field(default_factory=dict)
     outputs: dict[str, str] = field(default_factory=dict)
@@ -103,6 +104,7 @@ class Stack:
             "moto_url": self.moto_url,
             "region": REGION,
             "stage": self.stage,
+            "run_log": self.run_log,
             **named,
             **({"inbound_mail_prefix": self.environment["INBOUND_MAIL_PREFIX"]}
                if "INBOUND_MAIL_PREFIX" in self.environment else {}),

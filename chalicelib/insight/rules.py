@@ -2,25 +2,23 @@
 
 Nothing here imports boto3, a store or chalice: every input, `now` included, is an argument.
 
-Confidence intervals are 95% (z = 1.96):
-- a proportion (CSAT % satisfied, CES % easy, response and decline rates): the Wilson score
-  interval, which stays inside [0, 1] and behaves at small n and at p near 0 or 1;
-- NPS = p − d over n answers: each answer is a trinomial draw (+1 promoter, 0 passive,
-  −1 detractor), so Var(NPS) = (p + d − (p − d)²) / n and the interval is NPS ± z·√Var,
-  clamped to [−100, 100] (normal approximation, as in the NPS literature);
-- CES mean: mean ± z·s/√n with the sample standard deviation s (n − 1); none below n = 2.
+Confidence intervals are 95 % and come from `stats.py` (Wilson for proportions, adjusted Wald
+for NPS, adjusted t for the CES mean): they keep their coverage at small n and stay inside the
+scale. A report row with fewer than MIN_REPORTED answers says "too few answers" instead of a
+score (its counts stay).
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from chalicelib.insight.stats import mean_interval, net_score_interval, wilson
 from chalicelib.surveys.rules import SCALES
 
-Z95 = 1.96
+MIN_REPORTED = 5  # answers a report row needs before it shows a score (as survey tools do)
+TOO_FEW = "too few answers"
 GROUPS = ("channel", "country", "locale")
 PERIODS = ("week", "month")
 ALL = "all"
@@ -103,19 +101,6 @@ def is_counted(item: dict[str, Any]) -> bool:
 # --- scores --------------------------------------------------------------------------------
 
 
-def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float] | None:
-    """Wilson score interval of a proportion, in [0, 1]; None when n is 0."""
-    if n <= 0:
-        return None
-    p = successes / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    low = 0.0 if successes == 0 else max(0.0, centre - half)  # exact ends, not rounding noise
-    high = 1.0 if successes == n else min(1.0, centre + half)
-    return low, high
-
-
 def _pct(value: float) -> float:
     return round(100 * value, 2)
 
@@ -138,10 +123,8 @@ def nps(counts: dict[int, int]) -> dict[str, Any]:
         "ci95": None,
     }
     if n:
-        p, d = promoters / n, detractors / n
-        half = Z95 * math.sqrt(max(0.0, p + d - (p - d) ** 2) / n)
-        body["score"] = _pct(p - d)
-        body["ci95"] = [_pct(max(-1.0, p - d - half)), _pct(min(1.0, p - d + half))]
+        body["score"] = _pct((promoters - detractors) / n)
+        body["ci95"] = _pct_interval(net_score_interval(promoters, detractors, n))
     return body
 
 
@@ -169,13 +152,10 @@ def ces(counts: dict[int, int]) -> dict[str, Any]:
         "easy_percent": _pct(easy / n) if n else None,
         "easy_ci95": _pct_interval(wilson(easy, n)),
     }
-    if n:
-        mean = sum(s * c for s, c in counts.items()) / n
-        body["mean"] = round(mean, 3)
-        if n >= 2:
-            var = sum(c * (s - mean) ** 2 for s, c in counts.items()) / (n - 1)
-            half = Z95 * math.sqrt(var / n)
-            body["mean_ci95"] = [round(mean - half, 3), round(mean + half, 3)]
+    interval = mean_interval(counts, *SCALES["ces"])
+    if interval:
+        body["mean"] = round(sum(s * c for s, c in counts.items()) / n, 3)
+        body["mean_ci95"] = [round(interval[0], 3), round(interval[1], 3)]
     return body
 
 
@@ -239,12 +219,22 @@ def summarise(metric: str, items: list[dict[str, Any]], group_by: str | None) ->
         rows.append(
             {
                 "group": key,
-                **scores,
+                **withhold_if_too_few(scores),
                 **rate,
                 "distribution": {str(s): c for s, c in sorted(row["counts"].items())},
             }
         )
     return rows
+
+
+ESTIMATES = ("score", "ci95", "mean", "mean_ci95", "easy_percent", "easy_ci95")
+
+
+def withhold_if_too_few(scores: dict[str, Any]) -> dict[str, Any]:
+    """A score row below MIN_REPORTED answers keeps its counts and says "too few answers"."""
+    if scores["count"] >= MIN_REPORTED:
+        return {**scores, "note": None}
+    return {**scores, **{k: None for k in ESTIMATES if k in scores}, "note": TOO_FEW}
 
 
 def days_between(start: date, end: date) -> int:

@@ -175,6 +175,7 @@ CSV_FIELDS = (
     "declines",
     "response_rate",
     "decline_rate",
+    "note",
 )
 
 

@@ -44,7 +44,7 @@ def running_stack(workdir: Path) -> Iterator[dict[str, Any]]:
                                    stdout=out, stderr=subprocess.STDOUT)
         try:
             stack = _wait_for(Path(env["STACK_FILE"]), process, log)
-            stack["log_path"] = str(log)
+            stack["log_path"] = stack.get("run_log") or str(log)
             yield stack
         finally:
             process.terminate()

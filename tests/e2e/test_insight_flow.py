@@ -72,7 +72,8 @@ def test_stack_report_and_followup_flow(api: ApiClient) -> None:
     )
     total = report.json()["total"]
     assert (total["count"], total["promoters"], total["detractors"], total["score"]) == (10, 4, 4, 0.0)
-    assert total["ci95"] == [-55.44, 55.44]
+    # adjusted Wald: ñ = 13, p = d = 4.75/13; Var = 2·4.75/13/13; half = 1.96·√Var = 0.4647
+    assert total["ci95"] == [-46.47, 46.47]
 
     followup = _eventually(
         lambda: api.get(f"/v1/admin/followups/{detractor}"), lambda r: r.status_code == 200

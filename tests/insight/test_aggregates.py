@@ -40,7 +40,8 @@ def test_report_over_stream_fed_aggregates_matches_hand_computation(
     body = client.http.get(REPORT).json_body
     total = body["total"]
     assert (total["count"], total["promoters"], total["detractors"], total["score"]) == (10, 4, 4, 0.0)
-    assert total["ci95"] == [-55.44, 55.44]
+    # adjusted Wald: ñ = 13, p = d = 4.75/13; Var = 2·4.75/13/13; half = 1.96·√Var = 0.4647
+    assert total["ci95"] == [-46.47, 46.47]
     assert (total["impressions"], total["declines"]) == (20, 5)
     assert (total["response_rate"], total["decline_rate"]) == (50.0, 25.0)
 
@@ -50,8 +51,10 @@ def test_report_group_by_channel_splits_counts(client: Any, frozen_now: Any, str
     stream.pump()
     rows = client.http.get(REPORT + "&group_by=channel").json_body["rows"]
     by_group = {r["group"]: r for r in rows}
-    # email: 10, 9, 9, 8 → 3 promoters, 0 detractors, NPS 75
-    assert by_group["email"]["count"] == 4 and by_group["email"]["score"] == 75.0
+    # email: 10, 9, 9, 8 → 3 promoters, 0 detractors; 4 answers are too few for a score
+    email = by_group["email"]
+    assert (email["count"], email["promoters"], email["detractors"]) == (4, 3, 0)
+    assert (email["score"], email["ci95"], email["note"]) == (None, None, "too few answers")
     assert by_group["in_app_web"]["count"] == 6
 
 
@@ -89,7 +92,7 @@ def test_restricted_person_leaves_aggregates_once(client: Any, frozen_now: Any, 
     stream.pump()
     stream.redeliver()
     total = client.http.get(REPORT).json_body["total"]
-    assert (total["count"], total["score"]) == (1, 100.0)
+    assert (total["count"], total["promoters"], total["score"]) == (1, 1, None)
     assert kept
 
 

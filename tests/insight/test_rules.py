@@ -18,20 +18,28 @@ def _counts(scores: list[int]) -> dict[int, int]:
     return out
 
 
-def test_nps_balanced_answers_score_zero_with_trinomial_interval() -> None:
-    # 4 promoters (10, 9, 9, 10), 2 passives, 4 detractors: NPS 0;
-    # Var = (0.4 + 0.4 − 0²)/10 = 0.08, half-width 1.96·√0.08 = 0.5544.
+def test_nps_balanced_answers_score_zero_with_adjusted_wald_interval() -> None:
+    # 4 promoters (10, 9, 9, 10), 2 passives, 4 detractors: NPS 0. Adjusted Wald: ñ = 13,
+    # p = d = 4.75/13 = 0.36538; Var = (0.73077 − 0²)/13 = 0.056213; half 1.95996·0.23709 = 0.46469.
     body = rules.nps(_counts([10, 9, 9, 8, 7, 6, 3, 0, 10, 5]))
     assert (body["count"], body["promoters"], body["passives"], body["detractors"]) == (10, 4, 2, 4)
     assert body["score"] == 0.0
-    assert body["ci95"] == [-55.44, 55.44]
+    assert body["ci95"] == [-46.47, 46.47]
 
 
 def test_nps_mostly_promoters_score_fifty_with_interval_by_hand() -> None:
-    # 6 promoters, 3 passives, 1 detractor: NPS 50; Var = (0.6 + 0.1 − 0.25)/10 = 0.045.
+    # 6 promoters, 3 passives, 1 detractor: NPS 50. ñ = 13, p = 6.75/13 = 0.51923,
+    # d = 1.75/13 = 0.13462, centre 0.38462; Var = (0.65385 − 0.14793)/13 = 0.038917,
+    # half 1.95996·0.19727 = 0.38665 → [−0.00203, 0.77127].
     body = rules.nps(_counts([9] * 6 + [7] * 3 + [2]))
     assert body["score"] == 50.0
-    assert body["ci95"] == [8.42, 91.58]
+    assert body["ci95"] == [-0.2, 77.13]
+
+
+def test_nps_one_promoter_has_a_wide_interval_not_a_point() -> None:
+    # ñ = 4, p = 1.75/4, d = 0.75/4, centre 0.25; Var = (0.625 − 0.0625)/4 = 0.140625,
+    # half 1.95996·0.375 = 0.73499 → [−0.48499, 0.98499], widened to hold the sample's 1.0.
+    assert rules.nps({10: 1})["ci95"] == [-48.5, 100.0]
 
 
 def test_nps_no_answers_score_none() -> None:
@@ -46,15 +54,22 @@ def test_csat_eight_of_ten_satisfied_gives_wilson_interval() -> None:
 
 
 def test_ces_mean_and_easy_share_by_hand() -> None:
-    # mean 5, s² = 10/4 = 2.5, half-width 1.96·√(2.5/5) = 1.3859; 5–7 is 3 of 5.
+    # 7, 6, 5, 4, 3 plus half an answer at 1 and at 7: size 6, mean 29/6 = 4.8333;
+    # Σ w·(x − m)² = 10.1389 + 0.5·14.6944 + 0.5·4.6944 = 19.8333, s² = 19.8333/5 = 3.96667;
+    # t(0.975, df 4) = 2.77645; half 2.77645·√(3.96667/6) = 2.25750 → [2.576, 7.091] → [2.576, 7.0].
     body = rules.ces(_counts([7, 6, 5, 4, 3]))
     assert body["mean"] == 5.0
-    assert body["mean_ci95"] == [3.614, 6.386]
+    assert body["mean_ci95"] == [2.576, 7.0]
     assert (body["easy"], body["easy_percent"]) == (3, 60.0)
 
 
-def test_ces_single_answer_has_no_mean_interval() -> None:
-    assert rules.ces({6: 1})["mean_ci95"] is None
+def test_ces_mean_interval_of_the_two_ends_stays_on_the_scale() -> None:
+    assert rules.ces({1: 1, 7: 1})["mean_ci95"] == [1.0, 7.0]
+
+
+def test_ces_single_answer_has_a_mean_interval_with_width() -> None:
+    low, high = rules.ces({6: 1})["mean_ci95"]
+    assert 1.0 <= low < 6.0 < high <= 7.0
 
 
 def test_rates_over_impressions() -> None:
@@ -92,7 +107,7 @@ def test_summarise_by_month_folds_days() -> None:
     ]
     rows = rules.summarise("nps", items, "month")
     assert [r["group"] for r in rows] == ["2026-11", "2026-12"]
-    assert rows[0]["count"] == 4 and rows[0]["score"] == 50.0
+    assert (rows[0]["count"], rows[0]["promoters"], rows[0]["detractors"]) == (4, 3, 1)
     assert (rows[0]["impressions"], rows[0]["declines"]) == (9, 1)
 
 

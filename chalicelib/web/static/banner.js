@@ -4,19 +4,19 @@
 
   var T = {
     en: ["Feedback survey", "Send", "No thanks", "Skip", "Thank you for your feedback!", "Privacy",
-      "Close", "Could not send. Please try again.", "Please choose a score first.", "Your answer (optional)"],
+      "Close", "Could not send. Please try again.", "Please choose a score first.", "Your answer (optional)", "Minimise"],
     nb: ["Tilbakemelding", "Send", "Nei takk", "Hopp over", "Takk for tilbakemeldingen!", "Personvern",
-      "Lukk", "Kunne ikke sende. Prøv igjen.", "Velg en score først.", "Ditt svar (valgfritt)"],
+      "Lukk", "Kunne ikke sende. Prøv igjen.", "Velg en score først.", "Ditt svar (valgfritt)", "Minimer"],
     sv: ["Återkoppling", "Skicka", "Nej tack", "Hoppa över", "Tack för din återkoppling!", "Integritet",
-      "Stäng", "Kunde inte skicka. Försök igen.", "Välj ett betyg först.", "Ditt svar (valfritt)"],
+      "Stäng", "Kunde inte skicka. Försök igen.", "Välj ett betyg först.", "Ditt svar (valfritt)", "Minimera"],
     da: ["Feedback", "Send", "Nej tak", "Spring over", "Tak for din feedback!", "Privatliv",
-      "Luk", "Kunne ikke sende. Prøv igen.", "Vælg en score først.", "Dit svar (valgfrit)"],
+      "Luk", "Kunne ikke sende. Prøv igen.", "Vælg en score først.", "Dit svar (valgfrit)", "Minimer"],
     fi: ["Palautekysely", "Lähetä", "Ei kiitos", "Ohita", "Kiitos palautteestasi!", "Tietosuoja",
-      "Sulje", "Lähetys epäonnistui. Yritä uudelleen.", "Valitse ensin arvosana.", "Vastauksesi (valinnainen)"],
+      "Sulje", "Lähetys epäonnistui. Yritä uudelleen.", "Valitse ensin arvosana.", "Vastauksesi (valinnainen)", "Pienennä"],
     nl: ["Feedback", "Versturen", "Nee, bedankt", "Overslaan", "Bedankt voor je feedback!", "Privacy",
-      "Sluiten", "Versturen mislukt. Probeer het opnieuw.", "Kies eerst een score.", "Je antwoord (optioneel)"]
+      "Sluiten", "Versturen mislukt. Probeer het opnieuw.", "Kies eerst een score.", "Je antwoord (optioneel)", "Minimaliseren"]
   };
-  var KEYS = ["region", "send", "no", "skip", "thanks", "privacy", "close", "error", "pick", "optional"];
+  var KEYS = ["region", "send", "no", "skip", "thanks", "privacy", "close", "error", "pick", "optional", "hide"];
 
   // Styles go into the banner's shadow root as a constructed stylesheet (CSSOM): no <style>
   // element and no style attribute, so a host page's `style-src 'self'` needs no exception.
@@ -24,7 +24,11 @@
     ".tl{position:fixed;z-index:2147483000;right:16px;bottom:16px;width:min(520px,calc(100vw - 32px));" +
     "box-sizing:border-box;padding:16px 20px;background:#fff;color:#1b1b1b;border:1px solid #767676;" +
     "border-radius:10px;box-shadow:0 6px 24px rgba(0,0,0,.2);font:15px/1.45 system-ui,-apple-system," +
-    "'Segoe UI',Roboto,sans-serif;text-align:left}" +
+    "'Segoe UI',Roboto,sans-serif;text-align:left;max-height:calc(100vh - 32px);overflow:auto}" +
+    ".tl.top{bottom:auto;top:16px}" +
+    ".tl .bar{display:flex;justify-content:flex-end;margin:-8px -12px 0 0}" +
+    ".tl button.t{padding:2px 10px;min-width:44px;min-height:32px;background:#fff;color:#1d4ed8}" +
+    ".tl.min{width:auto;padding:6px}.tl.min .body{display:none}.tl.min .bar{margin:0}" +
     ".tl *{box-sizing:border-box;font:inherit;color:inherit}" +
     ".tl fieldset{border:0;margin:0;padding:0;min-width:0}" +
     ".tl legend,.tl .q{display:block;font-weight:600;margin:0 0 10px;padding:0}" +
@@ -45,7 +49,8 @@
     ".tl .err{color:#b00020;margin:10px 0 0}.tl .err:empty{display:none}" +
     ".tl a{color:#1d4ed8;margin-left:auto;font-size:13px}" +
     ".tl .hint{font-size:13px;color:#4b4b4b;margin:0 0 6px}" +
-    "@media (max-width:480px){.tl{left:8px;right:8px;bottom:8px;width:auto}}";
+    "@media (max-width:480px){.tl{left:8px;right:8px;bottom:8px;width:auto;padding:12px}" +
+    ".tl.top{top:8px}.tl.min{left:auto}.tl .scale{gap:2px}}";
 
   function noop() {}
 
@@ -181,18 +186,75 @@
       // Older browsers: a <style> element (a strict CSP blocks it; the banner still works unstyled).
       root.appendChild(el("style", { text: CSS }));
     }
-    this.box = el("div", { "class": "tl", role: "region", "aria-label": t.region, lang: this.survey.locale });
+    var self = this;
+    this.toggle = el("button", { type: "button", "class": "t", "aria-expanded": "true", "aria-controls": "tl-body",
+      "aria-label": t.hide, text: "\u2013", onclick: function () { self.setMinimised(!self.minimised, true); } });
+    this.content = el("div", { "class": "body", id: "tl-body" });
+    this.box = el("div", { "class": "tl", role: "region", "aria-label": t.region, lang: this.survey.locale,
+      onkeydown: function (ev) { if (ev.key === "Escape" && !self.minimised) self.setMinimised(true, true); } },
+    [el("div", { "class": "bar" }, [this.toggle]), this.content]);
     root.appendChild(this.box);
     this.host = host;
     document.body.appendChild(host);
+    this.watchHostFocus();
     this.scoreStep();
   };
 
   Banner.prototype.show = function (nodes, focus) {
-    var box = this.box;
-    while (box.firstChild) box.removeChild(box.firstChild);
-    nodes.forEach(function (n) { if (n) box.appendChild(n); });
-    if (focus) focus.focus();
+    var content = this.content;
+    while (content.firstChild) content.removeChild(content.firstChild);
+    nodes.forEach(function (n) { if (n) content.appendChild(n); });
+    this.focusTarget = focus;
+    if (focus && !this.minimised) focus.focus();
+    this.reserveSpace();
+  };
+
+  // Minimising hides the question without declining it (WCAG 2.2 SC 2.4.11: the host page's
+  // focused control must never sit under the banner; "No thanks" is not the only way out).
+  Banner.prototype.setMinimised = function (minimised, byUser) {
+    this.minimised = minimised;
+    if (!minimised) this.atTop = false;
+    this.box.className = "tl" + (minimised ? " min" : "") + (this.atTop ? " top" : "");
+    this.toggle.setAttribute("aria-expanded", minimised ? "false" : "true");
+    this.toggle.setAttribute("aria-label", minimised ? this.t.region : this.t.hide);
+    this.toggle.textContent = minimised ? this.t.region : "\u2013";
+    if (byUser) (minimised ? this.toggle : this.focusTarget || this.toggle).focus();
+    this.reserveSpace();
+  };
+
+  // Keyboard scrolling keeps a focused host control above the banner (scroll-padding, set through
+  // the CSSOM, which a strict CSP allows); a control that cannot scroll clear of it minimises the
+  // banner, and if the minimised tab still covers it, the tab moves to the other edge.
+  Banner.prototype.reserveSpace = function () {
+    var root = document.documentElement;
+    if (this.savedPadding === undefined) this.savedPadding = root.style.scrollPaddingBottom;
+    var height = this.host && this.host.parentNode ? this.box.getBoundingClientRect().height : 0;
+    root.style.scrollPaddingBottom = height && !this.atTop ? Math.ceil(height + 24) + "px" : this.savedPadding;
+  };
+
+  Banner.prototype.watchHostFocus = function () {
+    var self = this;
+    this.onHostFocus = function (ev) {
+      if (ev.target === self.host) return;
+      self.lastOutside = ev.target;
+      var check = window.requestAnimationFrame || function (f) { return setTimeout(f, 16); };
+      check(function () { self.keepClear(ev.target); });
+    };
+    document.addEventListener("focusin", this.onHostFocus, true);
+  };
+
+  Banner.prototype.keepClear = function (target) {
+    if (!this.host.parentNode || document.activeElement !== target || !this.covers(target)) return;
+    if (!this.minimised) this.setMinimised(true, false);
+    if (this.covers(target)) {
+      this.atTop = !this.atTop;
+      this.setMinimised(true, false);
+    }
+  };
+
+  Banner.prototype.covers = function (target) {
+    var r = target.getBoundingClientRect(), b = this.box.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && r.left < b.right && r.right > b.left && r.top < b.bottom && r.bottom > b.top;
   };
 
   Banner.prototype.privacyLink = function () {
@@ -304,9 +366,24 @@
     this.remove();
   };
 
+  // Focus goes back where it was before the person entered the banner, never to <body>.
   Banner.prototype.remove = function () {
-    if (this.host && this.host.parentNode) this.host.parentNode.removeChild(this.host);
+    if (!this.host || !this.host.parentNode) return;
+    var hadFocus = document.activeElement === this.host;
+    document.removeEventListener("focusin", this.onHostFocus, true);
+    this.host.parentNode.removeChild(this.host);
+    this.reserveSpace();
+    if (!hadFocus) return;
+    var back = this.lastOutside && this.lastOutside.isConnected ? this.lastOutside : lastFocusable();
+    if (back) back.focus();
   };
+
+  function lastFocusable() {
+    var all = document.querySelectorAll("a[href],button:not([disabled]),input:not([disabled]):not([type=hidden])," +
+      "select:not([disabled]),textarea:not([disabled]),[tabindex]:not([tabindex='-1'])");
+    for (var i = all.length - 1; i >= 0; i--) if (all[i].getClientRects().length) return all[i];
+    return null;
+  }
 
   function strings(locale) {
     var lang = String(locale || "en").toLowerCase().split(/[-_]/)[0];
