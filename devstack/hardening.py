@@ -47,6 +47,7 @@ def harden(template: dict[str, Any], runtime: str, stage: str) -> dict[str, Any]
     set_runtime(template, runtime)
     log_groups_name_their_functions(template)
     template.setdefault("Parameters", {}).setdefault("Stage", {})["Default"] = stage
+    name_the_api_per_stage(template)
     functions_after_their_policies(template)
     add_function_alarms(template)
     add_checkov_skips(template)
@@ -74,6 +75,13 @@ def log_groups_name_their_functions(template: dict[str, Any]) -> None:
             target = rest.rstrip("}")
             if prefix == "/aws/lambda/" and target not in template["Resources"] and target.lower() in by_lower:
                 name["Fn::Sub"] = "/aws/lambda/${" + by_lower[target.lower()] + "}"
+
+
+def name_the_api_per_stage(template: dict[str, Any]) -> None:
+    """The OpenAPI title agrees with the RestAPI's Name (infra/ops.yaml): the 5xx alarm's ApiName."""
+    api = template["Resources"].get("RestAPI")
+    if api and "Name" in api["Properties"] and isinstance(api["Properties"].get("DefinitionBody"), dict):
+        api["Properties"]["DefinitionBody"].setdefault("info", {})["title"] = api["Properties"]["Name"]
 
 
 def functions_after_their_policies(template: dict[str, Any]) -> None:

@@ -13,7 +13,7 @@ from devstack.template import Resolver
 
 ROOT = Path(__file__).resolve().parents[2]
 CHECKOV = Path(os.environ.get("CHECKOV", ROOT / ".venv" / "checkov" / "bin" / "checkov"))
-KEPT = ("AWS::DynamoDB::Table", "AWS::SecretsManager::Secret", "AWS::S3::Bucket", "AWS::KMS::Key")
+KEPT = ("AWS::DynamoDB::Table", "AWS::SecretsManager::Secret", "AWS::S3::Bucket")
 
 
 def of_type(sam: dict[str, Any], *types: str) -> dict[str, dict[str, Any]]:
@@ -145,6 +145,8 @@ def test_two_stages_share_an_account_without_sharing_names(sam: dict[str, Any]) 
             props["InboundMailRule"]["Properties"]["Rule"]["Name"],
             props["ApiAccessLogGroup"]["Properties"]["LogGroupName"])]
 
+    api = sam["Resources"]["RestAPI"]["Properties"]
+    assert api["DefinitionBody"]["info"]["title"] == api["Name"]
     dev, prod = names("dev"), names("prod")
     assert all("dev" in d and "prod" in p for d, p in zip(dev, prod, strict=True)), (dev, prod)
     # SES identities are account-wide: each stage's address is a parameter.
