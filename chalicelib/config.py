@@ -28,6 +28,12 @@ class IncidentSettings:
     max_mail_bytes: int = 10 * 1024 * 1024
     dpo_contact: str = ""
     deadline_risk_hours: int = 24  # an open obligation due within this many hours is "at risk"
+    # The public form is no mail relay or pager (issue 11): posts per client per window, one alert
+    # per reporter per window (later posts join it), one acknowledgement per address per window.
+    form_limit: int = 10
+    form_limit_seconds: int = 600
+    reporter_window_seconds: int = 3600
+    ack_window_seconds: int = 3600
 
 
 def _incident_settings() -> IncidentSettings:
@@ -48,6 +54,34 @@ def _incident_settings() -> IncidentSettings:
         max_mail_bytes=_int("INCIDENTS_MAX_MAIL_BYTES", 10 * 1024 * 1024),
         dpo_contact=env("INCIDENTS_DPO_CONTACT", ""),
         deadline_risk_hours=_int("INCIDENTS_DEADLINE_RISK_HOURS", 24),
+        form_limit=_int("INCIDENTS_FORM_LIMIT", 10),
+        form_limit_seconds=_int("INCIDENTS_FORM_LIMIT_SECONDS", 600),
+        reporter_window_seconds=_int("INCIDENTS_REPORTER_WINDOW_SECONDS", 3600),
+        ack_window_seconds=_int("INCIDENTS_ACK_WINDOW_SECONDS", 3600),
+    )
+
+
+@dataclass(frozen=True)
+class SelfServiceSettings:
+    """Privacy requests filed by people themselves (infra/privacy.yaml, .chalice/config.json)."""
+
+    sender: str = ""
+    exports_bucket: str = ""
+    instant: tuple[str, ...] = ()  # of erasure, restriction, objection: done at once, not reviewed
+    per_address: int = 3  # requests per address per hour
+    per_client: int = 20  # requests per client (source IP) per hour
+    download_hours: int = 72  # life of the signed download link (the bucket expires exports later)
+
+
+def _self_service_settings() -> SelfServiceSettings:
+    env = os.environ.get
+    return SelfServiceSettings(
+        sender=env("PRIVACY_REQUESTS_SENDER", ""),
+        exports_bucket=env("PRIVACY_EXPORTS_BUCKET", ""),
+        instant=tuple(r.strip() for r in env("PRIVACY_SELF_SERVICE_INSTANT", "").split(",") if r.strip()),
+        per_address=_int("PRIVACY_REQUESTS_PER_ADDRESS", 3),
+        per_client=_int("PRIVACY_REQUESTS_PER_CLIENT", 20),
+        download_hours=min(_int("PRIVACY_DOWNLOAD_LINK_HOURS", 72), 7 * 24),
     )
 
 
@@ -85,7 +119,11 @@ class Settings:
     followup_sender: str = ""
     reply_routing: tuple[tuple[str, str], ...] = ()
     webhook_allow_local_http: bool = False
+    # The local run only (make run, the test stage): products without an identity secret accept
+    # any user id. Deployed stages refuse them (issue 11.2); prod refuses the setting itself.
+    allow_unverified_identity: bool = False
     incidents: IncidentSettings = field(default_factory=lambda: IncidentSettings())
+    self_service: SelfServiceSettings = field(default_factory=lambda: SelfServiceSettings())
 
 
 def _int(name: str, default: int) -> int:
@@ -114,6 +152,13 @@ def _cors_origins(stage: str) -> tuple[str, ...]:
     if stage == "prod" and "*" in origins:
         raise ValueError("CORS_ORIGINS may not contain '*' in prod")
     return origins
+
+
+def _allow_unverified_identity(stage: str) -> bool:
+    allowed = os.environ.get("ALLOW_UNVERIFIED_IDENTITY", "") == "true"
+    if allowed and stage == "prod":
+        raise ValueError("ALLOW_UNVERIFIED_IDENTITY is for the local run only, never in prod")
+    return allowed
 
 
 def _pairs(raw: str) -> tuple[tuple[str, str], ...]:
@@ -158,7 +203,9 @@ def get_settings() -> Settings:
         reply_routing=_pairs(os.environ.get("REPLY_ROUTING", "")),
         # Webhook endpoints must be HTTPS; dev/test stages may allow http://127.0.0.1 only.
         webhook_allow_local_http=os.environ.get("WEBHOOK_ALLOW_LOCAL_HTTP", "") == "true",
+        allow_unverified_identity=_allow_unverified_identity(stage),
         incidents=_incident_settings(),
+        self_service=_self_service_settings(),
     )
 
 

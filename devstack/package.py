@@ -14,6 +14,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from devstack.hardening import harden
 from devstack.template import inline_state_machines, load_template
@@ -26,8 +27,18 @@ ZIP_BUDGET_BYTES = 20 * 1024 * 1024
 COMPILED_SUFFIXES = (".so", ".pyd")
 
 
+def check_stage(config: dict[str, Any], stage: str) -> None:
+    """Refuse to package a stage (of .chalice/config.json) that would run with the local run's allowances."""
+    env = {**config.get("environment_variables", {}),
+           **config["stages"][stage].get("environment_variables", {})}
+    if env.get("ALLOW_UNVERIFIED_IDENTITY") == "true":
+        raise SystemExit(f"stage {stage} sets ALLOW_UNVERIFIED_IDENTITY: that is for the local run only "
+                         "(a deployed stage must refuse products without an identity secret)")
+
+
 def package(out_dir: Path, stage: str = "prod", runtime: str = LAMBDA_RUNTIME) -> Path:
     """Write out/infra.json (infra/ merged) and chalice's out/sam.json with it merged in."""
+    check_stage(json.loads((ROOT / ".chalice" / "config.json").read_text()), stage)
     out_dir.mkdir(parents=True, exist_ok=True)
     merged = out_dir / "infra.json"
     merged.write_text(json.dumps(inline_state_machines(load_template()), indent=2))
@@ -53,3 +64,5 @@ def compiled_modules(zip_path: Path) -> list[str]:
 if __name__ == "__main__":
     print(package(ROOT / "out", sys.argv[1] if len(sys.argv) > 1 else "prod",
                   sys.argv[2] if len(sys.argv) > 2 else os.environ.get("LAMBDA_RUNTIME") or LAMBDA_RUNTIME))
+    print("identity: the deployed API refuses products without an identity secret (403 identity_not_configured);"
+          " after deploying, GET /v1/admin/identity lists which products of the catalogue lack one")

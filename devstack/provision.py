@@ -216,10 +216,25 @@ def _state_machine(p: Provisioner, logical_id: str, props: dict[str, Any]) -> di
     for name, value in (props.get("DefinitionSubstitutions") or {}).items():
         definition = definition.replace("${" + name + "}", str(value))
     name = props.get("Name") or p.name_for(logical_id)
+    extra: dict[str, Any] = {}
+    if props.get("Logging"):  # SAM's Logging, in the API's spelling
+        cfn = props["Logging"]
+        extra["loggingConfiguration"] = {
+            "level": cfn.get("Level", "OFF"), "includeExecutionData": bool(cfn.get("IncludeExecutionData")),
+            "destinations": [{"cloudWatchLogsLogGroup": {"logGroupArn": d["CloudWatchLogsLogGroup"]["LogGroupArn"]}}
+                             for d in cfn.get("Destinations", [])]}
     arn = p.client("stepfunctions").create_state_machine(
         name=name, definition=definition, type=props.get("Type", "STANDARD"),
-        roleArn=f"arn:aws:iam::{ACCOUNT}:role/{name}-role")["stateMachineArn"]
+        roleArn=f"arn:aws:iam::{ACCOUNT}:role/{name}-role", **extra)["stateMachineArn"]
     return {"Ref": arn, "Arn": arn, "Name": name}
+
+
+@creates("AWS::Logs::LogGroup")
+def _log_group(p: Provisioner, logical_id: str, props: dict[str, Any]) -> dict[str, str]:
+    name = props.get("LogGroupName") or p.name_for(logical_id)
+    p.client("logs").create_log_group(logGroupName=name)
+    arn = f"arn:aws:logs:{p.region}:{ACCOUNT}:log-group:{name}:*"
+    return {"Ref": name, "Arn": arn}
 
 
 @creates("AWS::SES::ReceiptRuleSet")

@@ -1,11 +1,12 @@
 """Administrators' use cases: each records a step and, at a waiting step, lets the workflow go on."""
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from chalicelib import aws, clock
 from chalicelib.errors import ConflictError, InvalidInputError
-from chalicelib.incidents import rules, service, store, tasks
+from chalicelib.incidents import rules, service, store, tasks, waits
 from chalicelib.incidents.store import StepConflictError
 
 # Each tuple names every step a request is valid at (the write is conditional on it): the
@@ -25,7 +26,7 @@ def list_incidents(status: str | None) -> list[dict[str, Any]]:
     fields = ("incident_id", "alert_id", "status", "step", "created_at", "summary", "product")
     return [{k: i.get(k) for k in fields}
             | {"level": (i.get("verdict") or {}).get("severity", {}).get("level"),
-               "next_due_at": _next_due(i)} for i in found]
+               "next_due_at": _next_due(i), "waiting_for": waits.waiting_for(i, now)["what"]} for i in found]
 
 
 def _next_due(incident: dict[str, Any]) -> str | None:
@@ -50,6 +51,9 @@ def get_detail(incident_id: str) -> dict[str, Any]:
     deadlines = [{k: o[k] for k in fields} for o in obligations]
     incident["deadlines"] = sorted(deadlines, key=lambda d: d["due_at"])
     incident["execution"] = service.describe_execution(incident["alert_id"])
+    marks = incident.pop("reminder_marks", None) or []
+    incident["reminders"] = dict(Counter(str(m).split("|")[0] for m in marks))
+    incident["waiting"] = waits.waiting_for(incident, now)
     return incident
 
 
@@ -72,20 +76,24 @@ def record_assessment(incident_id: str, facts: dict[str, Any], actor: str) -> di
     incident = store.get_incident(incident_id, now)
     verdict = tasks.assess(facts)
     step = incident["step"]
-    if step not in ("assessment", *REASSESSABLE):
+    if step == "scoring" and incident.get("assessment") == facts:
+        # recorded, but the answer to the workflow may have been lost (a crash, a 503): send it again
+        _resume(incident_id, incident, "assessment", {"recorded": True})
+        return {"incident_id": incident_id, **verdict.as_dict()}
+    if step not in ("assessment", "scoring", *REASSESSABLE):
         raise StepConflictError(f"incident {incident_id} is at step {step}: no assessment now", "incident_id")
-    first = step == "assessment"
+    first = step in ("assessment", "scoring")
     sets: dict[str, Any] = {"assessment": facts, "verdict": verdict.as_dict(),
                             "obligations": tasks.merge_obligations(incident.get("obligations") or {},
                                                                    verdict.obligations)}
     if first:
         sets["step"] = "scoring"
-    name = "assessment_recorded" if first else "reassessment_recorded"
+    name = "assessment_recorded" if step == "assessment" else "reassessment_recorded"
     store.update_incident(incident_id, sets, [tasks.event(name, now, actor, level=verdict.level,
                                                           risk=verdict.risk)],
                           steps=(step,) if first else REASSESSABLE)
     if first:
-        _resume(incident_id, incident, "assessment", {"recorded": True}, revert_to="assessment")
+        _resume(incident_id, incident, "assessment", {"recorded": True})
     _post(incident, f"{name.replace('_', ' ')}: severity {verdict.level}, risk {verdict.risk}")
     return {"incident_id": incident_id, **verdict.as_dict()}
 
@@ -96,18 +104,13 @@ def _post(incident: dict[str, Any], text: str) -> None:
     service.publish(topic, f"{incident['incident_id']}: {text}"[:100], f"{incident['incident_id']}: {text}")
 
 
-def _resume(incident_id: str, incident: dict[str, Any], name: str, output: dict[str, Any],
-            revert_to: str | None = None) -> None:
+def _resume(incident_id: str, incident: dict[str, Any], name: str, output: dict[str, Any]) -> None:
+    """Answer the waiting state. The step has moved on already and never moves back: if this answer
+    is lost (crash, 503), the same request again sends it again (see each use case's retry branch)."""
     token = (incident.get("tokens") or {}).get(name)
-    try:
-        if not token:
-            raise StepConflictError(f"incident {incident_id} is not waiting for {name} yet; retry",
-                                    "incident_id")
-        service.complete_task(token, output)
-    except Exception:
-        if revert_to:
-            store.update_incident(incident_id, {"step": revert_to})
-        raise
+    if not token:
+        raise StepConflictError(f"incident {incident_id} is not waiting for {name} yet; retry", "incident_id")
+    service.complete_task(token, output)
 
 
 def _resume_if_waiting(incident_id: str, name: str, next_step: str) -> None:
@@ -125,6 +128,9 @@ def record_actions(incident_id: str, body: dict[str, Any], actor: str) -> dict[s
     incident = store.get_incident(incident_id, now)
     complete = bool(body.get("complete"))
     step = incident["step"]
+    if _is_repeat_of_completion(incident, body):
+        _resume(incident_id, incident, "actions", {"actions": len(incident.get("actions") or [])})
+        return {"incident_id": incident_id, "actions": incident.get("actions") or [], "step": step}
     open_obligations = [k for k, o in (incident.get("obligations") or {}).items() if o["status"] == "open"]
     if complete and not (step == "actions" or (step in BEFORE_ACTIONS and not open_obligations)):
         waiting = f" (open obligations: {', '.join(open_obligations)})" if open_obligations else ""
@@ -146,11 +152,19 @@ def record_actions(incident_id: str, body: dict[str, Any], actor: str) -> dict[s
     store.update_incident(incident_id, sets, events,
                           steps=("actions",) if complete and step == "actions" else ACTIONABLE)
     if complete and step == "actions":
-        _resume(incident_id, incident, "actions", {"actions": len(actions)}, revert_to="actions")
+        _resume(incident_id, incident, "actions", {"actions": len(actions)})
     elif complete:
         _resume_if_waiting(incident_id, "actions", "actions_done")
     _post(incident, f"{len(added)} action(s) recorded" + ("; mitigation complete" if complete else ""))
     return {"incident_id": incident_id, "actions": actions, "step": sets.get("step", incident["step"])}
+
+
+def _is_repeat_of_completion(incident: dict[str, Any], body: dict[str, Any]) -> bool:
+    """`complete` sent again at actions_done, nothing new in it: a retry whose answer may be lost."""
+    known = {a["description"] for a in incident.get("actions") or []}
+    return (incident["step"] == "actions_done" and bool(body.get("complete"))
+            and bool((incident.get("tokens") or {}).get("actions"))
+            and all(a["description"] in known for a in body.get("actions") or []))
 
 
 def record_notification(incident_id: str, body: dict[str, Any], actor: str) -> dict[str, Any]:
@@ -200,6 +214,9 @@ def record_review(incident_id: str, body: dict[str, Any], actor: str) -> dict[st
     rules.client_time(body["held_at"], "held_at")
     incident = store.get_incident(incident_id, now)
     step = incident["step"]
+    if step == "closing" and incident.get("review") == body and (incident.get("tokens") or {}).get("review"):
+        _resume(incident_id, incident, "review", {"reviewed": True})  # a retry: the answer may be lost
+        return {"incident_id": incident_id, "step": "closing"}
     mitigated = step == "actions_done" or (step in (*BEFORE_ACTIONS, "actions")
                                            and incident.get("mitigation_completed_at"))
     if not (step == "review" or mitigated) or (incident.get("review") and step != "review"):
@@ -210,7 +227,7 @@ def record_review(incident_id: str, body: dict[str, Any], actor: str) -> dict[st
                           [tasks.event("review_held", now, actor, attendees=len(body["attendees"]))],
                           steps=("review",) if step == "review" else (*MITIGATED, "review"))
     if step == "review":
-        _resume(incident_id, incident, "review", {"reviewed": True}, revert_to="review")
+        _resume(incident_id, incident, "review", {"reviewed": True})
     else:
         _resume_if_waiting(incident_id, "review", "closing")
     _post(incident, "review meeting held; closing")

@@ -7,7 +7,7 @@ from chalice import Blueprint, Response
 
 from chalicelib import http, openapi
 from chalicelib.incidents import admin as use_cases
-from chalicelib.incidents import schemas, service
+from chalicelib.incidents import intake, schemas
 
 public = Blueprint(__name__)
 admin = Blueprint(__name__)
@@ -23,15 +23,18 @@ def _actor() -> str:
 
 
 @public.route("/v1/incidents", methods=["POST"], **_BODY)
-@openapi.spec("Raise an alert about a possible privacy incident", body=schemas.ALERT, status=202)
+@openapi.spec("Raise an alert about a possible privacy incident (Idempotency-Key honoured; 429 past the "
+              "per-client limit)", body=schemas.ALERT, status=202)
 @http.errors
 def post_alert() -> Any:
-    body = http.parse_body(public.current_request, schemas.ALERT)
-    return http.json_response(service.submit_alert(body), 202)
+    request = public.current_request
+    body = http.parse_body(request, schemas.ALERT)
+    source_ip = str(((request.context or {}).get("identity") or {}).get("sourceIp") or "unknown")
+    return http.json_response(intake.submit_alert(body, http.header(request, "Idempotency-Key"), source_ip), 202)
 
 
 @admin.route("/v1/admin/incidents", methods=["GET"], **http.ADMIN)
-@openapi.spec("List incidents", query=schemas.LIST_QUERY)
+@openapi.spec("List incidents", query=schemas.LIST_QUERY, produces={"incident_id": "/incidents/0/incident_id"})
 @http.errors
 def list_incidents() -> Any:
     params = http.parse_query(admin.current_request, schemas.LIST_QUERY)

@@ -2,57 +2,47 @@
 from __future__ import annotations
 
 import json
-import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_plus
 
 from botocore.exceptions import ClientError
 
-from chalicelib import aws, clock
+from chalicelib import aws, clock, signing
 from chalicelib.config import get_settings
 from chalicelib.errors import UnavailableError
-from chalicelib.incidents import mail, rules, store
-from chalicelib.obs import logger, metrics
+from chalicelib.incidents import mail, store, waits
+from chalicelib.obs import log_failure, logger
+from chalicelib.secrets import get_app_secrets
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 
 def _settings() -> Any:
     return get_settings().incidents
 
 
-def submit_alert(body: dict[str, Any]) -> dict[str, str]:
-    """A web-form alert: stored, queued, acknowledged to the reporter."""
-    now = clock.now()
-    if body.get("discovered_at"):
-        rules.client_time(body["discovered_at"], "discovered_at", now)
-    reporter = body["reporter"]
-    alert = {
-        "alert_id": f"alt_{uuid.uuid4().hex}",
-        "source": {"channel": "form"},
-        "reporter": reporter,
-        "email_lc": reporter["email"].lower(),
-        "product": body.get("product"),
-        "summary": body["summary"],
-        "description": body["description"],
-        "discovered_at": body.get("discovered_at"),
-        "personal_data_involved": body.get("personal_data_involved", "unknown"),
-        "received_at": clock.iso(now),
-        "flags": [],
-        store.TTL: store.expiry(now),
-    }
-    store.put_alert({k: v for k, v in alert.items() if v is not None})
-    queue_alert(alert["alert_id"])
-    acknowledge(reporter["email"], alert["alert_id"])
-    metrics.add_metric(name="IncidentAlerts", unit="Count", value=1)
-    return {"alert_id": alert["alert_id"]}
-
-
 def queue_alert(alert_id: str) -> None:
     try:
         aws.client("sqs").send_message(QueueUrl=_settings().alerts_queue_url,
                                        MessageBody=json.dumps({"alert_id": alert_id}))
-    except ClientError:
-        logger.exception("alert not queued", extra={"alert_id": alert_id})
+    except ClientError as exc:
+        log_failure("alert not queued", exc, alert_id=alert_id)
         raise UnavailableError("the alert is stored but could not be queued; retry later") from None
+
+
+def pseudonym(kind: str, value: str) -> str:
+    """Keys hold a keyed hash of an address, never the address (personal data)."""
+    return signing.keyed_hash(get_app_secrets().signing_key, f"{kind}:{value}")[:32]
+
+
+def acknowledge_once(address: str, alert_id: str, now: datetime) -> bool:
+    """At most one acknowledgement per address per window, whatever the channel (no mail relay)."""
+    window = _settings().ack_window_seconds
+    if store.claim_window("ack", pseudonym("reporter", address.lower()), {}, window, now) is not None:
+        return False
+    acknowledge(address, alert_id)
+    return True
 
 
 def acknowledge(address: str, alert_id: str) -> None:
@@ -86,7 +76,7 @@ def intake_mail(bucket: str, key: str) -> str:
     now = clock.now()
     raw, size = store.read_object(bucket, key, _settings().max_mail_bytes)
     parsed = mail.parse_message(raw, size, _settings().max_mail_bytes)
-    alert_id = mail.alert_id_for(parsed.get("message_id"), bucket, key)
+    alert_id = mail.alert_id_for(parsed.get("message_id"), parsed.get("sender"), bucket, key)
     source = {"channel": "email", "bucket": bucket, "key": key, "message_id": parsed.get("message_id"),
               "sender": parsed.get("sender"), "subject": parsed.get("subject"), "size": size}
     existing = store.get_alert(alert_id, now)
@@ -101,15 +91,20 @@ def intake_mail(bucket: str, key: str) -> str:
             "description": parsed.get("text") or "",
             "verdicts": parsed.get("verdicts") or {}, "flags": flags,
             "attachments": attachments, "received_at": clock.iso(now), store.TTL: store.expiry(now),
+            "list_status": store.UNQUEUED,
         }
         trusted = parsed.get("sender") and not {"auth_failed", "unparsed"} & set(flags)
         if store.put_alert(_compact(alert)) and trusted:
-            acknowledge(parsed["sender"], alert_id)
+            acknowledge_once(parsed["sender"], alert_id, now)
         logger.info("mail alert stored", extra={"alert_id": alert_id, "flags": flags})
     elif existing.get("source", {}).get("key") != key:
         store.add_duplicate(alert_id, {"bucket": bucket, "key": key, "received_at": clock.iso(now)})
         logger.info("duplicate Message-ID", extra={"alert_id": alert_id})
-    queue_alert(alert_id)  # again on redelivery: the execution name makes it start once
+    try:  # again on redelivery: the execution name makes it start once
+        queue_alert(alert_id)
+    except UnavailableError:
+        return alert_id  # stored, so safe: the sweep queues it (no need to retry the whole mail)
+    store.mark_queued(alert_id, now)
     return alert_id
 
 
@@ -134,7 +129,7 @@ def start_workflow(alert_id: str) -> str:
     sfn = aws.client("stepfunctions")
     try:
         arn = sfn.start_execution(stateMachineArn=_settings().workflow_arn, name=alert_id,
-                                  input=json.dumps({"alert_id": alert_id}))["executionArn"]
+                                  input=json.dumps({"alert_id": alert_id, "waits": waits.initial()}))["executionArn"]
     except ClientError as exc:
         if exc.response["Error"]["Code"] != "ExecutionAlreadyExists":
             raise
@@ -161,13 +156,31 @@ def publish(topic_arn: str | None, subject: str, message: str) -> None:
     aws.client("sns").publish(TopicArn=topic_arn, Subject=subject[:100], Message=message)
 
 
+# A token Step Functions no longer waits on: the state timed out (and its Catch took over), the
+# execution ended, or the answer was given already. Retrying cannot help, so it is not an error.
+CLOSED_TOKEN_CODES = frozenset({"TaskTimedOut", "InvalidToken", "TaskDoesNotExist"})
+
+
 def complete_task(token: str, output: dict[str, Any], quiet: bool = False) -> bool:
-    """Let a waiting state go on; `quiet` when the other side may have answered it already."""
+    """Let a waiting state go on; False when the token is closed (or refused and `quiet`)."""
     try:
         aws.client("stepfunctions").send_task_success(taskToken=token, output=json.dumps(output, default=str))
     except ClientError as exc:
-        logger.warning("task token refused", extra={"error": exc.response["Error"]["Code"]})
-        if quiet:
+        code = exc.response["Error"]["Code"]
+        logger.warning("task token refused", extra={"error": code})
+        if quiet or code in CLOSED_TOKEN_CODES:
             return False
         raise UnavailableError("the workflow did not accept this step; retry") from None
+    return True
+
+
+def fail_task(token: str, error: str, cause: str) -> bool:
+    """Report an automatic task's failure (the ASL retries it); False when the token is closed."""
+    try:
+        aws.client("stepfunctions").send_task_failure(taskToken=token, error=error, cause=cause)
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] not in CLOSED_TOKEN_CODES:
+            raise
+        logger.warning("task token closed", extra={"error": exc.response["Error"]["Code"]})
+        return False
     return True

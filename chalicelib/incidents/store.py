@@ -7,6 +7,10 @@ Keys (IncidentsTable):
                                      `list_status` (open|closed) indexes it in `by_status`
   COUNTER            / INC#<year>    the atomic counter behind INC-<year>-NNNNNN
   ROSTER             / <role>#<from>  on-call roster: role coordinator | legal | dpm#<CC> | crisis
+  LIMIT#<kind>#<h>   / <window>      a fixed-window counter (posts per client), TTL = window end
+  CLAIM#<kind>#<h>   / CLAIM         who holds a window (a reporter's open alert, an acknowledgement)
+An alert not yet on the alerts queue carries `list_status = unqueued` (`by_status` finds it for
+the sweep); `<h>` is a keyed hash of the client address or reporter e-mail, never the value.
 E-mail alert ids are derived from the Message-ID, so the conditional put of ALERT# makes the
 same message one alert. Every item with personal data carries `expires_at`; reads ignore expired.
 S3: inbound raw mail at <INBOUND_MAIL_PREFIX><ses-message-id> (SES writes it), attachments at
@@ -32,6 +36,7 @@ TTL = "expires_at"
 INCIDENT_ID = re.compile(r"INC-\d{4}-\d{6,}")
 EMAIL_INDEX = "by_email"
 STATUS_INDEX = "by_status"
+UNQUEUED = "unqueued"
 
 
 class StepConflictError(ConflictError):
@@ -70,12 +75,78 @@ def get_alert(alert_id: str, now: datetime) -> dict[str, Any] | None:
     return _strip(item) if is_live(item, now) else None
 
 
-def add_duplicate(alert_id: str, source: dict[str, Any]) -> None:
-    """Remember where a duplicate of the alert was seen (one alert, every copy kept)."""
-    _table().update_item(
-        Key={"pk": f"ALERT#{alert_id}", "sk": "ALERT"},
-        UpdateExpression="SET duplicates = list_append(if_not_exists(duplicates, :empty), :one)",
-        ExpressionAttributeValues={":empty": [], ":one": [dynamo(source)]})
+def add_duplicate(alert_id: str, source: dict[str, Any], fingerprint: str | None = None) -> bool:
+    """Remember a duplicate of an existing alert (one alert, every copy kept); once per fingerprint."""
+    condition = "attribute_exists(pk)"
+    values: dict[str, Any] = {":empty": [], ":one": [dynamo(source)]}
+    expression = "SET duplicates = list_append(if_not_exists(duplicates, :empty), :one)"
+    if fingerprint:
+        condition += " AND NOT contains(duplicate_prints, :fp)"
+        values.update({":fp": fingerprint, ":fps": {fingerprint}})
+        expression += " ADD duplicate_prints :fps"
+    try:
+        _table().update_item(Key={"pk": f"ALERT#{alert_id}", "sk": "ALERT"}, UpdateExpression=expression,
+                             ConditionExpression=condition, ExpressionAttributeValues=values)
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def mark_queued(alert_id: str, now: datetime) -> None:
+    """The alert is on the alerts queue: out of the sweep's index."""
+    try:
+        _table().update_item(Key={"pk": f"ALERT#{alert_id}", "sk": "ALERT"},
+                             UpdateExpression="SET queued_at = :at REMOVE list_status",
+                             ConditionExpression="attribute_exists(pk)",
+                             ExpressionAttributeValues={":at": now.isoformat()})
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":  # erased meanwhile
+            raise
+
+
+def query_unqueued_alert_ids(received_before: str) -> list[str]:
+    """Alerts stored but never queued (a failed SendMessage), received before the given ISO time."""
+    kwargs: dict[str, Any] = {"IndexName": STATUS_INDEX,
+                              "KeyConditionExpression": Key("list_status").eq(UNQUEUED)}
+    found: list[str] = []
+    while True:
+        page = _table().query(**kwargs)
+        found += [i["alert_id"] for i in page.get("Items", []) if i.get("received_at", "") < received_before]
+        if "LastEvaluatedKey" not in page:
+            return found
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def count_hit(kind: str, subject: str, window_seconds: int, now: datetime) -> tuple[int, int]:
+    """Count one hit in the current fixed window: (hits so far, seconds until the window ends)."""
+    epoch = int(now.timestamp())
+    start = epoch - epoch % window_seconds
+    out = _table().update_item(
+        Key={"pk": f"LIMIT#{kind}#{subject}", "sk": str(start)},
+        UpdateExpression="ADD n :one SET #ttl = if_not_exists(#ttl, :ttl)",
+        ExpressionAttributeNames={"#ttl": TTL},
+        ExpressionAttributeValues={":one": 1, ":ttl": start + window_seconds}, ReturnValues="UPDATED_NEW")
+    return int(out["Attributes"]["n"]), start + window_seconds - epoch
+
+
+def claim_window(kind: str, subject: str, value: dict[str, Any], window_seconds: int,
+                 now: datetime) -> dict[str, Any] | None:
+    """Hold `kind` for `subject` for a window: None if we hold it now, else the holder's value."""
+    epoch = int(now.timestamp())
+    key = {"pk": f"CLAIM#{kind}#{subject}", "sk": "CLAIM"}
+    try:
+        _table().put_item(Item=dynamo({**key, **value, "until": epoch + window_seconds,
+                                       TTL: epoch + window_seconds}),
+                          ConditionExpression="attribute_not_exists(pk) OR #until <= :now",
+                          ExpressionAttributeNames={"#until": "until"}, ExpressionAttributeValues={":now": epoch})
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+            raise
+        held = _table().get_item(Key=key, ConsistentRead=True).get("Item")
+        return plain(held) if held else {}
+    return None
 
 
 def query_alert_keys_by_email(email: str) -> list[str]:
@@ -210,6 +281,24 @@ def update_incident(incident_id: str, sets: dict[str, Any], events: list[dict[st
         raise
 
 
+def record_reminder(incident_id: str, name: str, marker: str, entry: dict[str, Any]) -> int | None:
+    """Count one reminder of a wait (`marker`: once per timed-out token); None if counted already."""
+    mark = f"{name}|{marker}"
+    try:
+        out = _table().update_item(
+            Key={"pk": f"INC#{incident_id}", "sk": "INC"},
+            UpdateExpression="ADD reminder_marks :marks SET #tl = list_append(if_not_exists(#tl, :empty), :events)",
+            ConditionExpression="attribute_exists(pk) AND NOT contains(reminder_marks, :mark)",
+            ExpressionAttributeNames={"#tl": "timeline"},
+            ExpressionAttributeValues={":marks": {mark}, ":mark": mark, ":empty": [], ":events": [dynamo(entry)]},
+            ReturnValues="UPDATED_NEW")
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            return None
+        raise
+    return sum(1 for m in out["Attributes"]["reminder_marks"] if m.split("|")[0] == name)
+
+
 def _path(prefix: str, path: str, names: dict[str, str]) -> str:
     """`a.b` as `#x_0.#x_1`, the names registered (keys such as authority#NO need them)."""
     parts = path.split(".")
@@ -219,15 +308,17 @@ def _path(prefix: str, path: str, names: dict[str, str]) -> str:
 
 
 def set_obligation_token(incident_id: str, key: str, token: str) -> bool:
-    """Store the Map iteration's token while the obligation is open; False once it is met."""
+    """Store the Map iteration's token while the obligation is open; False once met (or moved on)."""
     try:
         _table().update_item(
             Key={"pk": f"INC#{incident_id}", "sk": "INC"},
             UpdateExpression="SET #o.#k.#t = :t, #step = :obl",
-            ConditionExpression="#o.#k.#s = :open",
+            # only while the Map runs: a redelivery after the incident moved on changes nothing
+            ConditionExpression="#o.#k.#s = :open AND #step IN (:scored, :crisis, :obl)",
             ExpressionAttributeNames={"#o": "obligations", "#k": key, "#t": "token", "#s": "status",
                                       "#step": "step"},
-            ExpressionAttributeValues={":t": token, ":open": "open", ":obl": "obligations"})
+            ExpressionAttributeValues={":t": token, ":open": "open", ":obl": "obligations",
+                                       ":scored": "scored", ":crisis": "crisis"})
     except ClientError as exc:
         if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
             return False

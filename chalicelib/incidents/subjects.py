@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib import clock
 from chalicelib.incidents import store
 from chalicelib.privacy import registry
-from chalicelib.privacy.rules import Held
+from chalicelib.privacy.rules import MATCHED_BY_EMAIL, Held, email_identifier
 
 if TYPE_CHECKING:
     from chalicelib.privacy.rules import SubjectRef
@@ -28,7 +28,8 @@ def _alerts(ref: SubjectRef) -> list[dict[str, Any]]:
     if not ref.email:
         return []
     items = (store.get_alert_item(pk) for pk in store.query_alert_keys_by_email(ref.email))
-    return [i for i in items if i]
+    # The index is eventually consistent: only alerts that still carry the address are the reporter's.
+    return [i for i in items if i and str(i.get("email_lc", "")).strip().lower() == ref.email]
 
 
 def _iso(epoch: Any) -> str | None:
@@ -49,8 +50,10 @@ class IncidentSubjects:
     name = "incidents"
 
     def find(self, ref: SubjectRef, now: datetime) -> list[Held]:
+        # Found only by the address the alert carries (reporters have no user id).
         return [Held(self.name, "alert", a["alert_id"], PURPOSE, a.get("received_at"), _iso(a.get(store.TTL)),
-                     {k: a[k] for k in _SHOWN if k in a}, bool(a.get("restricted")))
+                     {k: a[k] for k in _SHOWN if k in a}, bool(a.get("restricted")),
+                     MATCHED_BY_EMAIL, email_identifier(str(ref.email)))
                 for a in _alerts(ref) if store.is_live(a, now)]
 
     def erase(self, ref: SubjectRef, now: datetime) -> dict[str, int]:

@@ -1,21 +1,36 @@
 """The workflow's queue-backed tasks: automatic ones answer the token, Wait* ones store it."""
 from __future__ import annotations
 
-import json
+import hashlib
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import aws, clock
 from chalicelib.config import get_settings
-from chalicelib.incidents import report, rules, service, store
-from chalicelib.obs import logger
+from chalicelib.incidents import report, rules, service, store, waits
+from chalicelib.obs import log_failure, logger
 
 if TYPE_CHECKING:
     from datetime import datetime
 
 
+# The incident's steps in the order the workflow takes them. Every step write is conditional on
+# the step(s) it expects, so a redelivered task can never move an incident back.
+STEPS = ("registered", "appointed", "assessment", "scoring", "scored", "crisis", "obligations", "actions",
+         "actions_done", "review", "closing", "closed")
+
+
+def is_past(current: str, step: str) -> bool:
+    """The incident has moved beyond `step` (its work is done)."""
+    return STEPS.index(current) > STEPS.index(step)
+
+
 def run(message: dict[str, Any]) -> None:
-    """Run one task message; an automatic task's error becomes SendTaskFailure (the ASL retries)."""
+    """Run one task message; an automatic task's error becomes SendTaskFailure (the ASL retries).
+
+    A task whose work is done already (an SQS redelivery) answers with the stored result; a closed
+    token (timed out, answered, execution over) is logged and dropped, never retried into the DLQ.
+    """
     task, token = message["task"], message["token"]
     if task in WAITS:
         WAITS[task](message, token)
@@ -23,11 +38,10 @@ def run(message: dict[str, Any]) -> None:
     try:
         output = AUTOMATIC[task](message, clock.now())
     except Exception as exc:
-        logger.exception("task failed", extra={"task": task, "alert_id": message.get("alert_id")})
-        aws.client("stepfunctions").send_task_failure(taskToken=token, error="TaskFailed",
-                                                      cause=type(exc).__name__)
+        log_failure("task failed", exc, task=task, alert_id=message.get("alert_id"))
+        service.fail_task(token, "TaskFailed", type(exc).__name__)
         return
-    aws.client("stepfunctions").send_task_success(taskToken=token, output=json.dumps(output, default=str))
+    service.complete_task(token, output)
 
 
 def event(name: str, now: datetime, actor: str = "workflow", **detail: Any) -> dict[str, Any]:
@@ -68,17 +82,28 @@ def current_coordinator(now: datetime) -> dict[str, Any] | None:
 
 def appoint(message: dict[str, Any], now: datetime) -> dict[str, Any]:
     incident_id = message["incident_id"]
+    if store.get_incident(incident_id, now)["step"] != "registered":
+        return _appointed(incident_id, now)
     coordinator = current_coordinator(now) or {"name": "security operations on duty",
                                                "email": get_settings().incidents.sender}
     team = store.query_roster("legal", now) + store.query_roster("dpm#GROUP", now)
     room = open_room(incident_id, [coordinator, *team])
     person = {"name": coordinator["name"], "email": coordinator["email"]}
-    store.update_incident(incident_id, {"coordinator": person, "room": room, "step": "appointed"},
-                          [event("coordinator_appointed", now, coordinator=person["name"]),
-                           event("room_opened", now, members=len(room["members"]))])
+    try:
+        store.update_incident(incident_id, {"coordinator": person, "room": room, "step": "appointed"},
+                              [event("coordinator_appointed", now, coordinator=person["name"]),
+                               event("room_opened", now, members=len(room["members"]))], steps=("registered",))
+    except store.StepConflictError:  # a concurrent copy of this task won
+        return _appointed(incident_id, now)
     service.publish(room["topic_arn"], f"{incident_id}: coordinator appointed",
                     f"{person['name']} coordinates incident {incident_id}.")
     return {"coordinator": person["name"], "topic_arn": room["topic_arn"]}
+
+
+def _appointed(incident_id: str, now: datetime) -> dict[str, Any]:
+    """The stored result of an appointment already made."""
+    incident = store.get_incident(incident_id, now)
+    return {"coordinator": incident["coordinator"]["name"], "topic_arn": incident["room"]["topic_arn"]}
 
 
 def open_room(incident_id: str, people: list[dict[str, Any]]) -> dict[str, Any]:
@@ -93,6 +118,8 @@ def open_room(incident_id: str, people: list[dict[str, Any]]) -> dict[str, Any]:
 
 def score(message: dict[str, Any], now: datetime) -> dict[str, Any]:
     incident = store.get_incident(message["incident_id"], now)
+    if incident["step"] != "scoring":
+        return _scored(incident)
     facts = incident["assessment"]
     verdict = assess(facts)
     obligations = merge_obligations(incident.get("obligations") or {}, verdict.obligations)
@@ -102,16 +129,35 @@ def score(message: dict[str, Any], now: datetime) -> dict[str, Any]:
             aws.client("sns").subscribe(TopicArn=incident["room"]["topic_arn"], Protocol="email",
                                         Endpoint=address)
     # Per obligation and only where absent: a notice recorded meanwhile must not be overwritten.
-    store.update_incident(incident["incident_id"], {"verdict": verdict.as_dict(), "step": "scored"},
-                          defaults={f"obligations.{k}": o for k, o in obligations.items()},
-                          events=[event("severity_scored", now, level=verdict.level, risk=verdict.risk,
-                                        crisis=verdict.crisis, obligations=sorted(obligations))])
+    try:
+        store.update_incident(incident["incident_id"], {"verdict": verdict.as_dict(), "step": "scored"},
+                              defaults={f"obligations.{k}": o for k, o in obligations.items()},
+                              events=[event("severity_scored", now, level=verdict.level, risk=verdict.risk,
+                                            crisis=verdict.crisis, obligations=sorted(obligations))],
+                              steps=("scoring",))
+    except store.StepConflictError:
+        return _scored(store.get_incident(incident["incident_id"], now))
     service.publish((incident.get("room") or {}).get("topic_arn"), f"{incident['incident_id']}: severity",
                     f"Severity {verdict.level} ({verdict.score}), risk {verdict.risk}, "
                     f"obligations: {', '.join(sorted(obligations)) or 'none'}.")
-    items = [{"key": o["key"], "kind": o["kind"], "country": o.get("country")} for o in obligations.values()
-             if o["status"] == "open"]
-    return {"crisis": verdict.crisis, "level": verdict.level, "obligations": items}
+    return {"crisis": verdict.crisis, "level": verdict.level, "obligations": _waiting_items(obligations, now)}
+
+
+def _scored(incident: dict[str, Any]) -> dict[str, Any]:
+    """The stored result of a scoring done already (reassessments included)."""
+    if not is_past(incident["step"], "scoring"):
+        raise store.StepConflictError(f"incident {incident['incident_id']} is at step {incident['step']}",
+                                      "incident_id")
+    verdict = incident["verdict"]
+    items = _waiting_items(incident.get("obligations") or {}, clock.now())
+    return {"crisis": verdict["crisis"], "level": verdict["severity"]["level"], "obligations": items}
+
+
+def _waiting_items(obligations: dict[str, Any], now: datetime) -> list[dict[str, Any]]:
+    """The Map's items: each open obligation, its wait ending at its legal deadline (then reminders)."""
+    return [{"key": o["key"], "kind": o["kind"], "country": o.get("country"),
+             "wait_seconds": waits.seconds_until(rules.parse(o["due_at"]), now)}
+            for o in obligations.values() if o["status"] == "open"]
 
 
 def assess(facts: dict[str, Any]) -> rules.Verdict:
@@ -131,11 +177,17 @@ def merge_obligations(current: dict[str, Any], decided: list[dict[str, Any]]) ->
 
 def crisis(message: dict[str, Any], now: datetime) -> dict[str, Any]:
     incident_id = message["incident_id"]
+    if store.get_incident(incident_id, now)["step"] != "scored":
+        return {"mobilised": True}
+    # told before the step moves: a crash in between tells the team twice, never not at all
     service.publish(get_settings().incidents.crisis_topic_arn, f"Crisis: incident {incident_id}",
                     f"Incident {incident_id} is classified as a crisis: the crisis team is mobilised; "
                     "all communication goes through corporate communication.")
-    store.update_incident(incident_id, {"step": "crisis", "crisis_mobilised_at": clock.iso(now)},
-                          [event("crisis_team_mobilised", now)])
+    try:
+        store.update_incident(incident_id, {"step": "crisis", "crisis_mobilised_at": clock.iso(now)},
+                              [event("crisis_team_mobilised", now)], steps=("scored",))
+    except store.StepConflictError:
+        return {"mobilised": True}
     room = (store.get_incident(incident_id, now).get("room") or {}).get("topic_arn")
     service.publish(room, f"{incident_id}: crisis", "Classified as a crisis: the crisis team is mobilised.")
     return {"mobilised": True}
@@ -152,8 +204,12 @@ def close(message: dict[str, Any], now: datetime) -> dict[str, Any]:
     location = store.put_report(now.year, incident["incident_id"], document, report.markdown(document))
     closed = {"status": "closed", "list_status": "closed", "step": "closed",
               "closed_at": incident["closed_at"], "report": location}
-    store.update_incident(incident["incident_id"], closed,
-                          [event("incident_closed", now, report=location["json_key"])], removes=("tokens",))
+    try:
+        store.update_incident(incident["incident_id"], closed,
+                              [event("incident_closed", now, report=location["json_key"])], removes=("tokens",),
+                              steps=("closing",))
+    except store.StepConflictError:
+        return {"report": store.get_incident(incident["incident_id"], now).get("report")}
     service.publish((incident.get("room") or {}).get("topic_arn"), f"{incident['incident_id']}: closed",
                     f"Incident closed; report at s3://{location['bucket']}/{location['json_key']}.")
     return {"report": location}
@@ -164,12 +220,23 @@ def close(message: dict[str, Any], now: datetime) -> dict[str, Any]:
 EARLY = {"actions": ("mitigation_completed_at", "actions_done"), "review": ("review", "closing")}
 
 
-def wait(step: str) -> Any:
-    """A human step: remember the token; the admin route answers it (or did already, see EARLY)."""
+def wait(step: str, after: tuple[str, ...]) -> Any:
+    """A human step: remember the token; the admin route answers it (or did already, see EARLY).
+
+    Only from the steps before it (`after`) or a new token for the same step (the wait timed
+    out, reminded, and waits again); past it, the work is done and the token is answered.
+    """
 
     def store_token(message: dict[str, Any], token: str) -> None:
         incident_id = message["incident_id"]
-        store.update_incident(incident_id, {"step": step, f"tokens.{step}": token})
+        try:
+            store.update_incident(incident_id, {"step": step, f"tokens.{step}": token}, steps=(*after, step))
+        except store.StepConflictError:
+            current = store.get_incident(incident_id, clock.now())["step"]
+            if not is_past(current, step):
+                raise
+            service.complete_task(token, {"done": True}, quiet=True)
+            return
         if step in EARLY:  # written token first, then read: the route does the opposite
             flag, next_step = EARLY[step]
             if store.get_incident(incident_id, clock.now()).get(flag):
@@ -183,10 +250,34 @@ def await_notification(message: dict[str, Any], token: str) -> None:
     """One obligation of the Map: wait for POST .../notifications (already met → answer at once)."""
     key = message["obligation"]["key"]
     if not store.set_obligation_token(message["incident_id"], key, token):
-        # recorded meanwhile by an administrator: nothing to wait for
-        aws.client("stepfunctions").send_task_success(taskToken=token, output=json.dumps({"key": key}))
+        # recorded meanwhile by an administrator (or the incident moved on): nothing to wait for
+        service.complete_task(token, {"key": key})
         return
     logger.info("waiting for notification", extra={"incident_id": message["incident_id"], "obligation": key})
+
+
+def remind(message: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """A human wait timed out: remind, one level higher each time, and give the next timeout."""
+    incident_id, step = message["incident_id"], message["step"]
+    obligation = message.get("obligation") or {}
+    name = f"notification#{obligation['key']}" if step == "notification" else step
+    marker = hashlib.sha256(message["token"].encode()).hexdigest()[:16]  # a redelivery counts once
+    entry = event("wait_reminded", now, wait=name)
+    count = store.record_reminder(incident_id, name, marker, entry)
+    if count is not None:
+        settings = get_settings().incidents
+        level = waits.level(count)
+        room = (store.get_incident(incident_id, now).get("room") or {}).get("topic_arn")
+        topic = {"room": room, "security_ops": settings.security_ops_topic_arn,
+                 "crisis": settings.crisis_topic_arn}[level]
+        service.publish(topic, f"{incident_id}: waiting for {name}",
+                        f"Incident {incident_id} has waited for {name} past its due time "
+                        f"(reminder {count}, sent to {level.replace('_', ' ')}).")
+        logger.info("wait reminded", extra={"incident_id": incident_id, "wait": name, "level": level})
+    seconds = waits.next_seconds(step)
+    if step == "notification":
+        return {**obligation, "wait_seconds": seconds}
+    return {**(message.get("waits") or {}), step: seconds}
 
 
 def check_deadlines(now: datetime) -> tuple[int, dict[str, int]]:
@@ -214,6 +305,8 @@ def check_deadlines(now: datetime) -> tuple[int, dict[str, int]]:
     return sent, rules.deadline_gauges(incidents, now, window)
 
 
-AUTOMATIC = {"register": register, "appoint": appoint, "score": score, "crisis": crisis, "close": close}
-WAITS = {"await_assessment": wait("assessment"), "await_actions": wait("actions"),
-         "await_review": wait("review"), "await_notification": await_notification}
+AUTOMATIC = {"register": register, "appoint": appoint, "score": score, "crisis": crisis, "close": close,
+             "remind": remind}
+WAITS = {"await_assessment": wait("assessment", ("appointed",)),
+         "await_actions": wait("actions", ("scored", "crisis", "obligations")),
+         "await_review": wait("review", ("actions_done",)), "await_notification": await_notification}

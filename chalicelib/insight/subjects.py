@@ -28,10 +28,15 @@ PURPOSE = (
 _INTERNAL = ("pk", "sk", "fup_status", store.TTL, "restricted")
 
 
+def responses(ref: SubjectRef) -> dict[str, tuple[str, str]]:
+    """The person's response ids, expired ones too (an erasure must find their follow-ups),
+    each with how the surveys store matched it (by user id or by the e-mail it carries)."""
+    return {str(i["pk"]).split("#", 1)[1]: (by, subject)
+            for by, subject, i in survey_subjects.matched_items(ref) if survey_subjects.kind_of(i) == "response"}
+
+
 def response_ids(ref: SubjectRef) -> list[str]:
-    """The person's response ids, expired ones too (an erasure must find their follow-ups)."""
-    items, _ = survey_subjects.raw_items(ref)
-    return sorted(str(i["pk"]).split("#", 1)[1] for i in items if survey_subjects.kind_of(i) == "response")
+    return sorted(responses(ref))
 
 
 def _followups(ref: SubjectRef) -> list[dict[str, Any]]:
@@ -43,10 +48,10 @@ def _iso(epoch: Any) -> str | None:
     return clock.iso(datetime.fromtimestamp(int(epoch), tz=UTC)) if epoch is not None else None
 
 
-def held(item: dict[str, Any]) -> Held:
+def held(item: dict[str, Any], matched: tuple[str, str] = ("", "")) -> Held:
     data = {k: v for k, v in item.items() if k not in _INTERNAL}
     return Held("followups", "followup", str(item["followup_id"]), PURPOSE, item.get("opened_at"),
-                _iso(item.get(store.TTL)), data, bool(item.get("restricted")))
+                _iso(item.get(store.TTL)), data, bool(item.get("restricted")), *matched)
 
 
 def _replies(items: list[dict[str, Any]]) -> int:
@@ -61,7 +66,9 @@ class FollowupSubjects:
     order = -1
 
     def find(self, ref: SubjectRef, now: datetime) -> list[Held]:
-        return [held(i) for i in _followups(ref) if is_live(i, now)]
+        matched = responses(ref)  # a follow-up matches the way its response did
+        items = store.get_followup_items(sorted(matched)) if matched else []
+        return [held(i, matched[str(i["followup_id"])]) for i in items if is_live(i, now)]
 
     def erase(self, ref: SubjectRef, now: datetime) -> dict[str, int]:
         items = _followups(ref)

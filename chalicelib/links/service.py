@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from chalicelib import clock, signing
+from chalicelib.config import get_settings
 from chalicelib.errors import ConflictError, InvalidInputError, TrustloopError, UnprocessableError
 from chalicelib.privacy import service as privacy_service
 from chalicelib.secrets import get_app_secrets
@@ -49,18 +50,25 @@ def issue_links(survey_id: str, body: dict[str, Any], base_url: str) -> dict[str
     locale, _ = rules.pick_texts(survey["texts"], body.get("locale"))
     # Every link of one e-mail shares a batch id, the Idempotency-Key: the first click counts.
     fields = {"s": survey_id, "u": user_id, "l": locale, "b": uuid.uuid4().hex}
+    opt_out = opt_out_token(survey, user_id, fields["b"], expires)
     low, high = rules.scale_of(survey["metric"])
     links = [{"score": score,
               "url": f"{base_url}/v1/s/{signing.sign_link(SCORE_LINK, {**fields, 'v': score}, expires, key)}"}
              for score in range(low, high + 1)]
     return {"survey_id": survey_id, "metric": survey["metric"], "locale": locale,
             "expires_at": clock.iso(expires_at),
-            "links": links, "opt_out_url": f"{base_url}/v1/opt-out/{opt_out_token(survey, user_id)}"}
+            "links": links, "opt_out_url": f"{base_url}/v1/opt-out/{opt_out}"}
 
 
-def opt_out_token(survey: dict[str, Any], user_id: str) -> str:
-    """The privacy domain's opt-out link for this person (served by GET /v1/opt-out/{token})."""
-    return str(privacy_service.issue_opt_out_link(str(survey.get("company", "default")), user_id)["token"])
+def opt_out_token(survey: dict[str, Any], user_id: str, link_set: str, links_expire: int) -> str:
+    """The privacy domain's opt-out link of this e-mail (served by GET /v1/opt-out/{token}).
+
+    One per link set (issue 11.11): the footer's and every score page's are the same link, and
+    it outlives the score links by OPT_OUT_LINK_DAYS, so "stop asking me" works after "rate us".
+    """
+    expires = links_expire + get_settings().opt_out_link_days * 86400
+    return str(privacy_service.issue_opt_out_link(str(survey.get("company", "default")), user_id,
+                                                  link_set, expires)["token"])
 
 
 def read_score_link(token: str) -> dict[str, Any]:
@@ -80,17 +88,15 @@ def follow_link(token: str) -> FollowedLink:
     user_id, score = str(link["u"]), int(link["v"])
     body: dict[str, Any] = {"survey_id": survey["survey_id"], "score": score, "channel": CHANNEL,
                             "locale": link["l"], "user": {"id": user_id}}
-    secret = get_app_secrets().identity_secret(survey["product"])
-    if secret:  # the link is our own signed word for who this is
-        body["user_hash"] = signing.user_hash(secret, user_id)
-    try:
-        response_id: str | None = surveys.create_response(body, f"email-link:{link['b']}")["response_id"]
+    try:  # the link is our own signed word for who this is: no user_hash needed
+        response_id: str | None = surveys.create_response(body, f"email-link:{link['b']}",
+                                                          identity_vouched=True)["response_id"]
     except (ConflictError, UnprocessableError):
         # Answered already: this click, another score of the same e-mail, the user's in-app answer,
         # or a key whose 24 h record has lapsed but not yet been deleted by TTL. Nothing changes.
         response_id = None
     return FollowedLink(surveys.present_survey(survey, str(link["l"])), score, response_id,
-                        opt_out_token(survey, user_id))
+                        opt_out_token(survey, user_id, str(link["b"]), int(link["x"])))
 
 
 def comment_on_link(token: str, comment: str) -> FollowedLink:

@@ -4,6 +4,11 @@ erase, rectify, restrict and object for one person.
 A domain plugs in by writing an adapter with these methods (looking a person up through its
 own indexes, never a Scan) and naming its module in BUILT_IN; the adapter module calls
 `register(...)` when imported. Every method is idempotent and answers counts by kind.
+Every method acts on the same items `find` matches, under one rule (issue 11.1): a request by
+user id only on items kept under that user id, a request by e-mail only on items that carry
+that address; a link between the two that came from unauthenticated input (a public POST
+pairing someone's user id with another address) is never followed. `find` says which rule
+matched each item (`Held.matched_by`, `Held.subject`); the answer lists them.
 An adapter that finds its items through another store's data sets `order` below 0 (default 0):
 the insight follow-ups are found through survey responses, so they act before the surveys
 store erases those.
@@ -32,7 +37,7 @@ class SubjectStore(Protocol):
     name: str
 
     def find(self, ref: SubjectRef, now: datetime) -> list[Held]:
-        """Every live item holding the person's data, with its purpose and expiry (Art. 15)."""
+        """Every live item holding the person's data, with its purpose, expiry and why it matched (Art. 15)."""
         ...
 
     def erase(self, ref: SubjectRef, now: datetime) -> dict[str, int]:

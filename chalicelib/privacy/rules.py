@@ -5,14 +5,12 @@ Nothing here imports boto3, a store or chalice: every input, `now` and keys incl
 from __future__ import annotations
 
 import calendar
-import csv
-import io
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from chalicelib import signing
+from chalicelib import csvfile, signing
 from chalicelib.errors import InvalidInputError
 
 # What each right is called in the audit log, with its article.
@@ -22,6 +20,12 @@ RIGHTS = {
 }
 # Fields of a survey user a person may have corrected (Art. 16); None removes the field.
 RECTIFIABLE = ("email", "username", "company", "country", "url")
+# How a store matched an item to a request (issue 11.1): a request by user id acts only on the
+# items kept under that id, a request by e-mail only on items that carry that address. An
+# address is never followed to the user id it arrived with (or back): the public API that
+# joined them is unauthenticated, so following the link would act on another person.
+MATCHED_BY_USER_ID = "user_id"
+MATCHED_BY_EMAIL = "email"
 # What an anonymised response keeps: statistics only (PRODUCT.md, retention).
 ANONYMOUS_FIELDS = ("score", "metric", "product", "channel", "country", "month")
 
@@ -38,10 +42,18 @@ class SubjectRef:
         """Canonical strings, one per way the person was named (hashed before storage)."""
         found = []
         if self.user_id:
-            found.append(f"user:{self.company or '*'}:{self.user_id}")
+            found.append(user_identifier(self.company or "*", self.user_id))
         if self.email:
-            found.append(f"email:{self.email}")
+            found.append(email_identifier(self.email))
         return found
+
+
+def user_identifier(company: str, user_id: str) -> str:
+    return f"user:{company}:{user_id}"
+
+
+def email_identifier(email: str) -> str:
+    return f"email:{email}"
 
 
 @dataclass
@@ -56,11 +68,26 @@ class Held:
     expires_at: str | None
     data: dict[str, Any] = field(default_factory=dict)
     restricted: bool = False
+    # Why the item belongs to the request: MATCHED_BY_USER_ID or MATCHED_BY_EMAIL, and the
+    # identifier that matched it (`user:<company>:<user_id>` or `email:<address>`).
+    matched_by: str = ""
+    subject: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {"store": self.store, "kind": self.kind, "id": self.item_id, "purpose": self.purpose,
                 "collected_at": self.collected_at, "expires_at": self.expires_at,
-                "restricted": self.restricted, "data": self.data}
+                "restricted": self.restricted, "matched_by": self.matched_by, "data": self.data}
+
+
+def matched(held: list[Held]) -> list[dict[str, Any]]:
+    """Which subjects and how many items each rule matched, per store: what a request acts on, and why."""
+    groups: dict[tuple[str, str, str], dict[str, int]] = {}
+    for item in held:
+        kinds = groups.setdefault((item.store, item.subject, item.matched_by), {})
+        kinds[item.kind] = kinds.get(item.kind, 0) + 1
+    return [{"store": store, "subject": subject, "matched_by": by, "items": sum(kinds.values()),
+             "kinds": dict(sorted(kinds.items()))}
+            for (store, subject, by), kinds in sorted(groups.items())]
 
 
 def subject_ref(params: dict[str, Any]) -> SubjectRef:
@@ -141,9 +168,7 @@ def export_rows(record: dict[str, Any], held: list[dict[str, Any]]) -> list[list
 
 
 def to_csv(rows: list[list[str]]) -> str:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(rows)
-    return out.getvalue()
+    return csvfile.write(rows)
 
 
 def _flatten(value: Any, prefix: str = "") -> list[tuple[str, str]]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import clock, signing
-from chalicelib.config import get_settings
+from chalicelib.config import MAX_RETENTION_DAYS, get_settings
 from chalicelib.errors import InvalidInputError
 from chalicelib.obs import logger
 from chalicelib.privacy import masking, registry, rules, store, survey_subjects
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from chalicelib.privacy.registry import SubjectStore
+    from chalicelib.privacy.rules import Held
 
 _RECORD_FILE = Path(__file__).with_name("processing_record.json")
 OPT_OUT = "opt_out"
@@ -52,11 +53,14 @@ def _request_id() -> str:
 
 def _carry_out(right: str, ref: SubjectRef, actor: str,
                act: Callable[[SubjectStore, datetime], dict[str, int]],
-               channel: str = "admin", **details: Any) -> dict[str, Any]:
-    """Audit the request as received, run it over every store, then audit what was done.
+               channel: str = "admin", found: dict[str, list[Held]] | None = None,
+               **details: Any) -> dict[str, Any]:
+    """Audit the request as received, say what it matched, run it over every store, audit what was done.
 
     Written before acting too, so a request that fails half-way still leaves its trace (and
-    its due date) in the log; the second write, under the same keys, completes it.
+    its due date) in the log; the second write, under the same keys, completes it. `matched`
+    (which subjects, how many items, by which rule) is read before acting: after an erasure
+    nothing would be left to describe. `found` receives each store's items.
     """
     received = clock.now()
     entry: dict[str, Any] = {
@@ -68,24 +72,27 @@ def _carry_out(right: str, ref: SubjectRef, actor: str,
     hashes = rules.identifier_hashes(ref, get_app_secrets().signing_key)
     expires = rules.expires_in(received, get_settings().audit_retention_days)
     store.put_audit(entry, hashes, expires)
+    found = {} if found is None else found
+    for s in registry.stores():
+        found[s.name] = s.find(ref, received)
+    matched = rules.matched([h for items in found.values() for h in items])
+    # The audit log names nobody: what matched, by which rule, but not the identifiers.
+    entry["matched"] = [{k: v for k, v in m.items() if k != "subject"} for m in matched]
     entry["counts"] = {s.name: act(s, received) for s in registry.stores()}
     entry.update(status="done", completed_at=clock.iso(clock.now()))
     store.put_audit(entry, hashes, expires)
-    return {k: entry[k] for k in ("request_id", "right", "received_at", "due_at", "counts")} | details
+    return {k: entry[k] for k in ("request_id", "right", "received_at", "due_at", "counts")} | details | {
+        "matched": matched}
 
 
 def export(ref: SubjectRef, fmt: str, actor: str) -> tuple[dict[str, Any], str | None]:
     """Access (Art. 15) and portability (Art. 20): every item, what it is for, when it goes."""
-    found: dict[str, list[dict[str, Any]]] = {}
-
-    def find(s: SubjectStore, now: datetime) -> dict[str, int]:
-        found[s.name] = [h.as_dict() for h in s.find(ref, now)]
-        return {"items": len(found[s.name])}
-
-    done = _carry_out("access", ref, actor, find, format=fmt)
+    found: dict[str, list[Held]] = {}
+    done = _carry_out("access", ref, actor, lambda s, now: {"items": len(found[s.name])}, format=fmt,
+                      found=found)
     record = processing_record()
     body = {**done, "status": survey_subjects.get_suppression(ref, clock.now()),
-            "items": [h for items in found.values() for h in items], "record_of_processing": record}
+            "items": [h.as_dict() for items in found.values() for h in items], "record_of_processing": record}
     csv_text = rules.to_csv(rules.export_rows(record, body["items"])) if fmt == "csv" else None
     return body, csv_text
 
@@ -129,13 +136,24 @@ def list_requests(ref: SubjectRef) -> list[dict[str, Any]]:
     return store.query_audit(rules.identifier_hashes(ref, get_app_secrets().signing_key), clock.now())
 
 
-def issue_opt_out_link(company: str, user_id: str) -> dict[str, Any]:
-    """A signed opt-out link for an e-mail footer; the URL carries no identifier, only an id."""
+def issue_opt_out_link(company: str, user_id: str, link_set: str | None = None,
+                       expires: int | None = None) -> dict[str, Any]:
+    """A signed opt-out link for an e-mail footer; the URL carries no identifier, only an id.
+
+    With `link_set` (an e-mail's set of score links) and its `expires`, the link is the same
+    however often it is asked for (every click on a score link shows it): one item per set, and
+    none written once the person has objected, so a click after opting out re-creates nothing.
+    Without, each call is a new link (the administrator's route).
+    """
     now = clock.now()
-    link_id = uuid.uuid4().hex
-    days = get_settings().opt_out_link_days
-    expires = survey_subjects.put_opt_out_link(survey_store.subject_key(company, user_id), link_id, now, days)
-    token = signing.sign({"t": OPT_OUT, "i": link_id, "x": expires}, get_app_secrets().signing_key)
+    key = get_app_secrets().signing_key
+    link_id = signing.keyed_hash(key, f"opt-out-link:{link_set}")[:32] if link_set else uuid.uuid4().hex
+    # Never past the 3-year limit on anything personal, however long a link set lives.
+    expires = min(expires or rules.expires_in(now, get_settings().opt_out_link_days),
+                  rules.expires_in(now, MAX_RETENTION_DAYS))
+    subject = survey_store.subject_key(company, user_id)
+    survey_subjects.put_opt_out_link(subject, link_id, now, expires, survey_store.suppression_key(key, subject))
+    token = signing.sign({"t": OPT_OUT, "i": link_id, "x": expires}, key)
     return {"token": token, "path": f"/v1/opt-out/{token}",
             "expires_at": clock.iso(datetime.fromtimestamp(expires, tz=UTC))}
 

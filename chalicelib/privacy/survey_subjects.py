@@ -1,6 +1,9 @@
 """The survey domain's subject store: responses, impressions, declines, throttle state,
 idempotency records and opt-out links in FeedbackTable, found by Query on `by_subject` and
 `by_email` (never a Scan). Key builders and TTL rules come from chalicelib.surveys.store.
+
+A request by user id acts on the items under that id; by e-mail, only on the responses that
+carry that address (see `matched_items`).
 """
 from __future__ import annotations
 
@@ -13,7 +16,14 @@ from botocore.exceptions import ClientError
 from chalicelib import aws, clock
 from chalicelib.config import get_settings
 from chalicelib.privacy import registry
-from chalicelib.privacy.rules import Held, expires_in
+from chalicelib.privacy.rules import (
+    MATCHED_BY_EMAIL,
+    MATCHED_BY_USER_ID,
+    Held,
+    email_identifier,
+    expires_in,
+    user_identifier,
+)
 from chalicelib.secrets import get_app_secrets
 from chalicelib.surveys import store as survey_store
 
@@ -67,26 +77,35 @@ def _query(**kwargs: Any) -> list[dict[str, Any]]:
         kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
-def subjects(ref: SubjectRef, by_email: list[dict[str, Any]]) -> set[str]:
-    named = {survey_store.subject_key(c, ref.user_id) for c in companies(ref)} if ref.user_id else set()
-    return named | {str(i["subject"]) for i in by_email if i.get("subject")}
+def subject_keys(ref: SubjectRef) -> set[str]:
+    """The subject keys a request names: its user id in the given company (or every company)."""
+    return {survey_store.subject_key(c, ref.user_id) for c in companies(ref)} if ref.user_id else set()
 
 
-def raw_items(ref: SubjectRef) -> tuple[list[dict[str, Any]], set[str]]:
-    """Every item of the person, expired or not, and the subject keys they live under."""
-    by_email: list[dict[str, Any]] = []
+def matched_items(ref: SubjectRef) -> list[tuple[str, str, dict[str, Any]]]:
+    """Every item of the person, expired or not, as (matched_by, identifier, item).
+
+    By user id: the items under that id's subject key. By e-mail: only the items carrying that
+    address (responses, `email_lc`), never the user id they were sent with: a caller of the
+    public API chose that pairing, so following it would act on someone else's items.
+    """
+    found: dict[str, tuple[str, str, dict[str, Any]]] = {}
+    for subject in sorted(subject_keys(ref)):
+        _, company, user_id = subject.split("#", 2)
+        for item in _query(IndexName=survey_store.SUBJECT_INDEX, KeyConditionExpression=Key("subject").eq(subject)):
+            found.setdefault(item["pk"], (MATCHED_BY_USER_ID, user_identifier(company, user_id), item))
     if ref.email:
-        keys = _query(IndexName=survey_store.EMAIL_INDEX,
-                      KeyConditionExpression=Key("email_lc").eq(ref.email))
-        found = survey_store.get_items([{"pk": k["pk"], "sk": k["sk"]} for k in keys])
-        by_email = list(found.values())
-    subject_keys = subjects(ref, by_email)
-    items = {i["pk"]: i for i in by_email}
-    for subject in sorted(subject_keys):
-        for item in _query(IndexName=survey_store.SUBJECT_INDEX,
-                           KeyConditionExpression=Key("subject").eq(subject)):
-            items[item["pk"]] = item
-    return list(items.values()), subject_keys
+        keys = _query(IndexName=survey_store.EMAIL_INDEX, KeyConditionExpression=Key("email_lc").eq(ref.email))
+        for item in survey_store.get_items([{"pk": k["pk"], "sk": k["sk"]} for k in keys]).values():
+            # The index is eventually consistent: the item itself must still carry the address.
+            if item.get("email_lc") == ref.email:
+                found.setdefault(item["pk"], (MATCHED_BY_EMAIL, email_identifier(ref.email), item))
+    return [found[pk] for pk in sorted(found)]
+
+
+def raw_items(ref: SubjectRef) -> list[dict[str, Any]]:
+    """Every item the request matched, expired or not (erasure deletes those too)."""
+    return [item for _, _, item in matched_items(ref)]
 
 
 def _iso(epoch: Any) -> str | None:
@@ -97,13 +116,14 @@ def _collected_at(item: dict[str, Any]) -> str | None:
     return item.get("created_at") or item.get("at") or _iso(item.get("last_shown_at"))
 
 
-def held(item: dict[str, Any]) -> Held:
+def held(item: dict[str, Any], matched_by: str = "", subject: str = "") -> Held:
     data = {k: _iso(v) if k.endswith("_at") and isinstance(v, int) else v
             for k, v in survey_store.plain(item).items() if k not in _INTERNAL}
     kind = kind_of(item)
     return Held(store="surveys", kind=kind, item_id=str(item["pk"]).split("#", 1)[1],
                 purpose=PURPOSES[kind], collected_at=_collected_at(item),
-                expires_at=_iso(item.get(TTL)), data=data, restricted=bool(item.get("restricted")))
+                expires_at=_iso(item.get(TTL)), data=data, restricted=bool(item.get("restricted")),
+                matched_by=matched_by, subject=subject)
 
 
 def _count(items: list[dict[str, Any]]) -> dict[str, int]:
@@ -127,23 +147,23 @@ def _update_each(items: list[dict[str, Any]], **update: Any) -> list[dict[str, A
     return done
 
 
-def suppression_keys(ref: SubjectRef, subject_keys: set[str]) -> list[dict[str, str]]:
+def suppression_keys(ref: SubjectRef) -> list[dict[str, str]]:
+    """The suppression entries a request names: one per subject key of its user id, one for its e-mail."""
     key = get_app_secrets().signing_key
-    named = sorted(subject_keys) + ([f"email:{ref.email}"] if ref.email else [])
+    named = sorted(subject_keys(ref)) + ([survey_store.email_suppression_subject(ref.email)] if ref.email else [])
     return [survey_store.suppression_key(key, subject) for subject in named]
 
 
 def get_suppression(ref: SubjectRef, now: datetime) -> dict[str, bool]:
     """Whether an objection or restriction is on file for the person (for the export)."""
-    _, subject_keys = raw_items(ref)
-    found = survey_store.get_items(suppression_keys(ref, subject_keys))
+    found = survey_store.get_items(suppression_keys(ref))
     live = [i for i in found.values() if survey_store.is_live(i, now)]
     return {"objected": any("objected_at" in i for i in live),
             "restricted": any("restricted_at" in i for i in live)}
 
 
-def _suppress(ref: SubjectRef, subject_keys: set[str], attr: str, on: bool, now: datetime) -> int:
-    keys = suppression_keys(ref, subject_keys)
+def _suppress(ref: SubjectRef, attr: str, on: bool, now: datetime) -> int:
+    keys = suppression_keys(ref)
     if not on:
         return len(_update_each([dict(k) for k in keys], UpdateExpression="REMOVE #a",
                                 ExpressionAttributeNames={"#a": attr}))
@@ -181,12 +201,28 @@ def rectification(changes: dict[str, Any]) -> dict[str, Any]:
     return update
 
 
-def put_opt_out_link(subject: str, link_id: str, now: datetime, days: int) -> int:
-    """An opt-out link's server side: which subject it is for, found and erased with them."""
-    expires = expires_in(now, days)
-    _table().put_item(Item={"pk": f"OPTOUT#{link_id}", "sk": "OPTOUT", "subject": subject,
-                            "created_at": clock.iso(now), TTL: expires})
-    return expires
+def put_opt_out_link(subject: str, link_id: str, now: datetime, expires: int,
+                     suppression: dict[str, str]) -> bool:
+    """An opt-out link's server side: which subject it is for, found and erased with them.
+
+    Written once (a link id already there is kept as it is) and never for a subject that has
+    objected (its suppression entry), in one transaction: an objection erases the item, and a
+    later click must not bring the person back. False when nothing was written.
+    """
+    table = get_settings().feedback_table
+    try:
+        aws.dynamodb_client().transact_write_items(TransactItems=[
+            {"Put": {"TableName": table, "ConditionExpression": "attribute_not_exists(pk)",
+                     "Item": {"pk": f"OPTOUT#{link_id}", "sk": "OPTOUT", "subject": subject,
+                              "created_at": clock.iso(now), TTL: expires}}},
+            {"ConditionCheck": {"TableName": table, "Key": suppression,
+                                "ConditionExpression": "attribute_not_exists(objected_at) OR #ttl < :now",
+                                "ExpressionAttributeNames": {"#ttl": TTL},
+                                "ExpressionAttributeValues": {":now": int(now.timestamp())}}},
+        ])
+    except survey_store.aws_transaction_cancelled():
+        return False
+    return True
 
 
 def get_opt_out_link(link_id: str, now: datetime) -> dict[str, Any] | None:
@@ -198,39 +234,35 @@ class SurveySubjects:
     name = "surveys"
 
     def find(self, ref: SubjectRef, now: datetime) -> list[Held]:
-        items, _ = raw_items(ref)
-        live = [i for i in items if survey_store.is_live(i, now)]
-        return [held(i) for i in sorted(live, key=lambda i: (kind_of(i), str(i["pk"])))]
+        live = [(by, subject, i) for by, subject, i in matched_items(ref) if survey_store.is_live(i, now)]
+        return [held(i, by, subject) for by, subject, i in sorted(live, key=lambda m: (kind_of(m[2]), str(m[2]["pk"])))]
 
     def erase(self, ref: SubjectRef, now: datetime) -> dict[str, int]:
-        items, _ = raw_items(ref)
+        items = raw_items(ref)
         with _table().batch_writer() as batch:
             for item in items:
                 batch.delete_item(Key={"pk": item["pk"], "sk": item["sk"]})
         return _count(items)
 
     def rectify(self, ref: SubjectRef, changes: dict[str, Any], now: datetime) -> dict[str, int]:
-        items, _ = raw_items(ref)
-        responses = [i for i in items if kind_of(i) == "response" and survey_store.is_live(i, now)]
+        responses = [i for i in raw_items(ref) if kind_of(i) == "response" and survey_store.is_live(i, now)]
         return _count(_update_each(responses, **rectification(changes)))
 
     def restrict(self, ref: SubjectRef, restricted: bool, now: datetime) -> dict[str, int]:
-        items, subject_keys = raw_items(ref)
-        flaggable = [i for i in items if kind_of(i) in ("response", "impression", "decline")]
+        flaggable = [i for i in raw_items(ref) if kind_of(i) in ("response", "impression", "decline")]
         if restricted:
             done = _update_each(flaggable, UpdateExpression="SET restricted = :t",
                                 ExpressionAttributeValues={":t": True})
         else:
             done = _update_each(flaggable, UpdateExpression="REMOVE restricted")
-        _suppress(ref, subject_keys, "restricted_at", restricted, now)
+        _suppress(ref, "restricted_at", restricted, now)
         return _count(done)
 
     def object(self, ref: SubjectRef, now: datetime) -> dict[str, int]:
-        items, subject_keys = raw_items(ref)
-        responses = [i for i in items if kind_of(i) == "response"]
+        responses = [i for i in raw_items(ref) if kind_of(i) == "response"]
         _update_each(responses, UpdateExpression="SET contact_ok = :f, objected = :t",
                      ExpressionAttributeValues={":f": False, ":t": True})
-        return {"suppression": _suppress(ref, subject_keys, "objected_at", True, now)}
+        return {"suppression": _suppress(ref, "objected_at", True, now)}
 
 
 registry.register(SurveySubjects())

@@ -40,7 +40,8 @@ def post_decline() -> Any:
 
 
 @public.route("/v1/responses", methods=["POST"], **_BODY)
-@openapi.spec("Store a score (Idempotency-Key honoured)", body=schemas.RESPONSE, status=201)
+@openapi.spec("Store a score (Idempotency-Key honoured)", body=schemas.RESPONSE, status=201,
+              produces={"response_id": "/response_id"})
 @http.errors
 def post_response() -> Any:
     request = public.current_request
@@ -50,19 +51,28 @@ def post_response() -> Any:
 
 
 @public.route("/v1/responses/{response_id}", methods=["PATCH"], **_BODY)
-@openapi.spec("Add or edit the follow-up reason", body=schemas.COMMENT)
+@openapi.spec("Add or edit the follow-up reason (Authorization: Bearer <edit_token> from the 201)",
+              body=schemas.COMMENT, auth="editToken")
 @http.errors
 def patch_response(response_id: str) -> Any:
-    body = http.parse_body(public.current_request, schemas.COMMENT)
-    return http.json_response(service.add_comment(response_id, body["comment"]))
+    request = public.current_request
+    body = http.parse_body(request, schemas.COMMENT)
+    return http.json_response(service.edit_comment(response_id, body["comment"], http.header(request, "Authorization")))
 
 
 @admin.route("/v1/admin/surveys", methods=["POST"], **_ADMIN_BODY)
-@openapi.spec("Create a survey", body=schemas.SURVEY_CREATE, status=201)
+@openapi.spec("Create a survey", body=schemas.SURVEY_CREATE, status=201, produces={"survey_id": "/survey_id"})
 @http.errors
 def create_survey() -> Any:
     body = http.parse_body(admin.current_request, schemas.SURVEY_CREATE)
     return http.json_response(catalogue.create_survey(body), 201)
+
+
+@admin.route("/v1/admin/identity", methods=["GET"], **http.ADMIN)
+@openapi.spec("Which products have an identity secret (the public routes refuse those without one)")
+@http.errors
+def get_identity_report() -> Any:
+    return http.json_response(service.identity_report())
 
 
 @admin.route("/v1/admin/surveys", methods=["GET"], **http.ADMIN)

@@ -14,15 +14,18 @@ from chalicelib.errors import (
     ConflictError,
     InvalidInputError,
     NotFoundError,
+    TrustloopError,
     UnauthorizedError,
     UnprocessableError,
 )
+from chalicelib.obs import logger
 from chalicelib.privacy import masking
 from chalicelib.secrets import get_app_secrets
 from chalicelib.surveys import rules, store
 from chalicelib.surveys.store import IdempotencyKeyUsedError
 
 _catalogue: dict[str, tuple[float, list[dict[str, Any]]]] = {}
+EDIT_TOKEN = "response_edit"  # the kind of signed token that lets its holder write one response's comment
 
 
 class SurveyInactiveError(ConflictError):
@@ -53,11 +56,45 @@ def forget_catalogue() -> None:
     _catalogue.clear()
 
 
+class IdentityNotConfiguredError(TrustloopError):
+    """The product's operator has not set an identity secret: nobody can vouch for its users.
+
+    A 403, not a 5xx, although it is the operator's fault: any caller can name a product that
+    has none (an unknown product looks the same), and a 5xx would let anyone page the operator.
+    """
+
+    status = 403
+    code = "identity_not_configured"
+
+
 def check_identity(product: str, user_id: str, given_hash: str | None) -> None:
-    """When the product has an identity secret, only its backend can vouch for a user id."""
+    """Only the product's backend can vouch for a user id: `user_hash` = HMAC(identity secret, user id).
+
+    Fails closed (issue 11.2): a product without an identity secret is refused, except in the
+    local run (ALLOW_UNVERIFIED_IDENTITY), so nobody writes or reads another user's state.
+    """
     secret = get_app_secrets().identity_secret(product)
-    if secret and not signing.is_user_hash_valid(secret, user_id, given_hash):
+    if secret is None:
+        if get_settings().allow_unverified_identity:
+            return
+        logger.warning("public call refused: the product has no identity secret")
+        raise IdentityNotConfiguredError(
+            "this product has no identity secret, so no user can be verified; its operator must add one "
+            "to identity_secrets in the AppSecrets secret (GET /v1/admin/identity lists the products)", "product")
+    if not signing.is_user_hash_valid(secret, user_id, given_hash):
         raise UnauthorizedError("user_hash is missing or wrong for this user", "user_hash")
+
+
+def identity_report() -> dict[str, Any]:
+    """Which products of the catalogue have an identity secret (never the secrets themselves)."""
+    products: dict[str, int] = {}
+    for survey in store.query_all_surveys():
+        products[str(survey["product"])] = products.get(str(survey["product"]), 0) + bool(survey.get("active"))
+    secrets = get_app_secrets()
+    listed = [{"product": p, "identity_secret": secrets.identity_secret(p) is not None, "active_surveys": n}
+              for p, n in sorted(products.items())]
+    return {"stage": get_settings().stage, "unverified_identity_allowed": get_settings().allow_unverified_identity,
+            "products": listed, "missing": [p["product"] for p in listed if not p["identity_secret"]]}
 
 
 def _company_of(surveys: list[dict[str, Any]], product: str) -> str:
@@ -67,6 +104,13 @@ def _company_of(surveys: list[dict[str, Any]], product: str) -> str:
 def _suppression(company: str, user_id: str) -> dict[str, str]:
     """The key of the user's objection/restriction entry (privacy domain), read with the throttle."""
     return store.suppression_key(get_app_secrets().signing_key, store.subject_key(company, user_id))
+
+
+def _email_suppression(email_lc: str | None) -> dict[str, str] | None:
+    """An objection or restriction made by e-mail alone: answers carrying that address are refused."""
+    if not email_lc:
+        return None
+    return store.suppression_key(get_app_secrets().signing_key, store.email_suppression_subject(email_lc))
 
 
 def _user_tag(user_id: str) -> str:
@@ -181,12 +225,17 @@ def _record_event(kind: str, body: dict[str, Any], write: Any) -> dict[str, Any]
     return {f"{kind}_id": event["pk"].removeprefix("EVT#")}
 
 
-def create_response(body: dict[str, Any], idempotency_key: str | None) -> dict[str, Any]:
-    """Store a score; a retry with the same Idempotency-Key gives back the same response_id."""
+def create_response(body: dict[str, Any], idempotency_key: str | None,
+                    identity_vouched: bool = False) -> dict[str, Any]:
+    """Store a score; a retry with the same Idempotency-Key gives back the same response_id.
+
+    `identity_vouched`: the caller already knows who this is (a followed e-mail link, signed by us).
+    """
     survey = get_open_survey(body["survey_id"], body["channel"])
     score = rules.check_score(survey["metric"], body["score"])
     user = body["user"]
-    check_identity(survey["product"], user["id"], body.get("user_hash"))
+    if not identity_vouched:
+        check_identity(survey["product"], user["id"], body.get("user_hash"))
     company = str(survey.get("company", "default"))
     request_hash = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
     idem_hash = _idempotency_hash(company, user["id"], idempotency_key) if idempotency_key else None
@@ -194,10 +243,11 @@ def create_response(body: dict[str, Any], idempotency_key: str | None) -> dict[s
     s = get_settings()
     response_id = uuid.uuid4().hex
     response = _response_item(response_id, survey, body, score, company, now)
+    edit_until = int((now + timedelta(hours=s.comment_edit_hours)).timestamp())
     idem = None
     if idem_hash:
         idem = {"pk": f"IDEM#{idem_hash}", "sk": "IDEM", "response_id": response_id,
-                "request_hash": request_hash, "subject": response["subject"],
+                "request_hash": request_hash, "subject": response["subject"], "edit_until": edit_until,
                 store.TTL: int((now + timedelta(hours=24)).timestamp())}
     try:
         store.put_response(
@@ -205,10 +255,11 @@ def create_response(body: dict[str, Any], idempotency_key: str | None) -> dict[s
             now=int(now.timestamp()),
             window_start=int((now - policy().recontact).timestamp()),
             throttle_expires=rules.throttle_expires_at(now, policy(), s.retention_days),
-            idempotency=idem, suppression=_suppression(company, user["id"]))
+            idempotency=idem, suppression=_suppression(company, user["id"]),
+            email_suppression=_email_suppression(response.get("email_lc")))
     except IdempotencyKeyUsedError:
-        return {"response_id": _replayed_response_id(idem_hash or "", request_hash)}
-    return {"response_id": response_id}
+        response_id, edit_until = _replayed_response(idem_hash or "", request_hash)
+    return {"response_id": response_id, "edit_token": _edit_token(response_id, edit_until)}
 
 
 def _idempotency_hash(company: str, user_id: str, key: str) -> str:
@@ -217,13 +268,40 @@ def _idempotency_hash(company: str, user_id: str, key: str) -> str:
     return hashlib.sha256(f"{company}\x00{user_id}\x00{key}".encode()).hexdigest()
 
 
-def _replayed_response_id(idem_hash: str, request_hash: str) -> str:
-    seen = store.get_idempotency(idem_hash, clock.now())
+def _replayed_response(idem_hash: str, request_hash: str) -> tuple[str, int]:
+    """The response id a retry gets back, and the end of its edit window."""
+    now = clock.now()
+    seen = store.get_idempotency(idem_hash, now)
     if not seen:
         raise ConflictError("a request with this Idempotency-Key is in progress; retry", "Idempotency-Key")
     if seen.get("request_hash") != request_hash:
         raise UnprocessableError("Idempotency-Key was used with a different body", "Idempotency-Key")
-    return str(seen["response_id"])
+    # Records written before edit tokens existed: the window cannot outlast the record's 24 h.
+    until = seen.get("edit_until") or int(now.timestamp()) + get_settings().comment_edit_hours * 3600
+    return str(seen["response_id"]), int(until)
+
+
+def _edit_token(response_id: str, edit_until: int) -> str:
+    """The capability to write this response's comment: signed, bound to it, expiring with the window."""
+    return signing.sign_link(EDIT_TOKEN, {"r": response_id}, edit_until, get_app_secrets().signing_key)
+
+
+def edit_comment(response_id: str, comment: str, authorization: str | None) -> dict[str, Any]:
+    """PATCH /v1/responses/{id}: only the holder of the response's edit_token writes its comment.
+
+    Response ids travel (webhook payloads, the receivers' logs); the token went only to the
+    caller that stored the score. Checked before any read: a wrong token learns nothing.
+    """
+    scheme, _, token = (authorization or "").strip().partition(" ")
+    status, payload = ("invalid", None)
+    if scheme.lower() == "bearer" and token.strip():
+        status, payload = signing.read_link(token.strip(), EDIT_TOKEN, int(clock.now().timestamp()),
+                                            get_app_secrets().signing_key)
+    if payload is None or payload.get("r") != response_id:
+        raise UnauthorizedError("send Authorization: Bearer <edit_token> from this response's 201", "Authorization")
+    if status == "expired":
+        raise ConflictError("the comment can no longer be changed", "comment")
+    return add_comment(response_id, comment)
 
 
 def _response_item(response_id: str, survey: dict[str, Any], body: dict[str, Any], score: int,

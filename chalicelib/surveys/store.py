@@ -52,6 +52,11 @@ def suppression_key(signing_key: bytes, subject: str) -> dict[str, str]:
     return {"pk": "SUPPRESS#" + signing.keyed_hash(signing_key, f"suppress:{subject}"), "sk": "SUPPRESS"}
 
 
+def email_suppression_subject(email_lc: str) -> str:
+    """The subject of an objection or restriction made by e-mail alone (it names no user id)."""
+    return f"email:{email_lc}"
+
+
 def is_suppressed(item: dict[str, Any] | None, now: datetime) -> bool:
     return is_live(item, now) and bool({"objected_at", "restricted_at"} & set(item or {}))
 
@@ -266,12 +271,14 @@ def record_decline(company: str, user_id: str, product: str, event: dict[str, An
 
 def put_response(response: dict[str, Any], *, company: str, user_id: str, product: str,
                  now: int, window_start: int, throttle_expires: int,
-                 idempotency: dict[str, Any] | None, suppression: dict[str, str] | None = None) -> None:
+                 idempotency: dict[str, Any] | None, suppression: dict[str, str] | None = None,
+                 email_suppression: dict[str, str] | None = None) -> None:
     """Store a response, its throttle update and its idempotency record, all or nothing.
 
     Raises AlreadyAnsweredError when the user answered this product within the recontact
     window, IdempotencyKeyUsedError when the key was already used (the caller looks it up),
-    and OptedOutError when the user objected to or restricted processing.
+    and OptedOutError when the user, or the address the response carries, objected to or
+    restricted processing.
     """
     answered = f"p#{product}#answered_at"
     update = _throttle_update(
@@ -286,15 +293,14 @@ def put_response(response: dict[str, Any], *, company: str, user_id: str, produc
         claim["ExpressionAttributeNames"] = {"#ttl": TTL}
         claim["ExpressionAttributeValues"] = {":now": now}
         items.insert(0, {"Put": claim})
-    if suppression:
-        items.append(_not_suppressed(suppression, now))
+    checks = [_not_suppressed(key, now) for key in (suppression, email_suppression) if key]
     try:
-        _transact(items)
+        _transact(items + checks)
     except aws_transaction_cancelled() as exc:
         reasons = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
         if idempotency and reasons and reasons[0] == "ConditionalCheckFailed":
             raise IdempotencyKeyUsedError("Idempotency-Key already used", "Idempotency-Key") from None
-        if suppression and reasons and reasons[-1] == "ConditionalCheckFailed":
+        if checks and "ConditionalCheckFailed" in reasons[len(items):]:
             raise OptedOutError("this user objected to or restricted processing", "user.id") from None
         if "ConditionalCheckFailed" in reasons:
             raise AlreadyAnsweredError("this user already answered a survey of this product recently",

@@ -29,8 +29,9 @@ class ApiClient:
     def post(self, path: str, body: Any, headers: dict[str, str] | None = None) -> requests.Response:
         return self.send("POST", path, body, headers)
 
-    def patch(self, path: str, body: Any) -> requests.Response:
-        return self.send("PATCH", path, body)
+    def patch(self, path: str, body: Any, token: str | None = None) -> requests.Response:
+        """`token`: a response's edit_token, sent as Authorization: Bearer."""
+        return self.send("PATCH", path, body, {"Authorization": f"Bearer {token}"} if token else None)
 
     def delete(self, path: str) -> requests.Response:
         return self.send("DELETE", path)

@@ -142,6 +142,8 @@ def test_banner_answer_flow_records_score_and_reason(tab: Tab, api: ApiClient) -
     [post] = tab.calls("/v1/responses", "POST")
     assert re.fullmatch(r"[0-9a-f-]{32,36}", post.headers["idempotency-key"])
     assert post.post_data_json["score"] == 9 and post.post_data_json["user"] == {"id": user}
+    [edit] = tab.calls("/v1/responses/", "PATCH")  # the comment goes with the answer's capability
+    assert edit.headers["authorization"] == "Bearer " + posted.value.json()["edit_token"]
     assert len(tab.calls("/v1/impressions", "POST")) == 1
     assert eligibility(api, user)["reason"] == "recently_surveyed"
     assert tab.errors == [] and tab.csp_violations() == []

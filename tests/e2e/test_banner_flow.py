@@ -26,7 +26,9 @@ def test_stack_banner_flow_answers_then_throttles(api: ApiClient) -> None:
                                           "channel": "in_app_web", "user": {"id": user}},
                         headers={"Idempotency-Key": "banner-1"})
     assert answered.status_code == 201
-    commented = api.patch(f"/v1/responses/{answered.json()['response_id']}", {"comment": "Too slow"})
+    assert api.patch(f"/v1/responses/{answered.json()['response_id']}", {"comment": "Too slow"}).status_code == 401
+    commented = api.patch(f"/v1/responses/{answered.json()['response_id']}", {"comment": "Too slow"},
+                          answered.json()["edit_token"])
     assert commented.status_code == 200
 
     again = api.get("/v1/eligibility", product="demo", user_id=user, channel="in_app_web")

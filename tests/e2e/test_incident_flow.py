@@ -30,7 +30,7 @@ def test_stack_email_alert_runs_to_a_closed_incident_with_a_report(api: ApiClien
     message_id = f"<e2e-{uuid.uuid4().hex}@customer.example>"
     raw = EXAMPLE.read_bytes().replace(b"<demo-alert-0001@customer.example>", message_id.encode())
     key = drop(live_stack, raw)
-    alert_id = alert_id_for(message_id, live_stack["inbound_mail_bucket"], key)
+    alert_id = alert_id_for(message_id, "kari@customer.example", live_stack["inbound_mail_bucket"], key)
 
     def registered() -> Any:
         listed = api.get("/v1/admin/incidents", status="open").json()["incidents"]

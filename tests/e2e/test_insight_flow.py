@@ -48,7 +48,7 @@ def test_stack_report_and_followup_flow(api: ApiClient) -> None:
     )
     assert survey.status_code == 201, survey.text
     survey_id = survey.json()["survey_id"]
-    ids = []
+    ids, tokens = [], []
     for i, score in enumerate(SCORES):
         body = {
             "survey_id": survey_id,
@@ -60,8 +60,9 @@ def test_stack_report_and_followup_flow(api: ApiClient) -> None:
         created = api.post("/v1/responses", body)
         assert created.status_code == 201, created.text
         ids.append(created.json()["response_id"])
+        tokens.append(created.json()["edit_token"])
     detractor = ids[6]  # score 3
-    assert api.patch(f"/v1/responses/{detractor}", {"comment": "Export is slow"}).status_code == 200
+    assert api.patch(f"/v1/responses/{detractor}", {"comment": "Export is slow"}, tokens[6]).status_code == 200
 
     today = datetime.now(UTC).date().isoformat()
     report = _eventually(

@@ -25,7 +25,8 @@ def _banner_person(api: ApiClient, user: str, email: str) -> str:
                         headers={"Idempotency-Key": f"e2e-{user}"})
     assert answered.status_code == 201, answered.text
     response_id = str(answered.json()["response_id"])
-    commented = api.patch(f"/v1/responses/{response_id}", {"comment": f"Slow. Write me at {email}"})
+    commented = api.patch(f"/v1/responses/{response_id}", {"comment": f"Slow. Write me at {email}"},
+                          answered.json()["edit_token"])
     assert commented.json()["comment"] == "Slow. Write me at [email]"
     return response_id
 

@@ -58,8 +58,9 @@ def run_check(api: Any, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
 def test_deadline_check_emits_open_incidents_and_deadlines_at_risk(api: Any, driver: Any, frozen_now: Any,
                                                                    emitted: None,
                                                                    capsys: pytest.CaptureFixture[str]) -> None:
-    for summary in ("Payslips visible to other employees", "Backup tape lost in transit"):
-        assert post(api, "/v1/incidents", alert_body(summary=summary)).status_code == 202
+    for n, summary in enumerate(("Payslips visible to other employees", "Backup tape lost in transit")):
+        reporter = {"name": "Kari", "email": f"kari{n}@customer.example", "kind": "customer"}  # one alert each
+        assert post(api, "/v1/incidents", alert_body(summary=summary, reporter=reporter)).status_code == 202
     listed = driver.until(lambda: len(found := api.http.get("/v1/admin/incidents?status=open")
                                       .json_body["incidents"]) == 2 and found)
     assessed, waiting = sorted(i["incident_id"] for i in listed)

@@ -104,10 +104,19 @@ def test_parse_any_bytes_give_an_alert_shape(raw: bytes) -> None:
     assert isinstance(parsed["attachments"], list)
 
 
-def test_alert_id_same_message_id_same_alert() -> None:
-    assert mail.alert_id_for("<A@b>", "bkt", "inbound/1") == mail.alert_id_for(" <a@b> ", "bkt", "inbound/2")
+def test_alert_id_same_message_id_same_sender_same_alert() -> None:
+    assert (mail.alert_id_for("<A@b>", "k@c.example", "bkt", "inbound/1")
+            == mail.alert_id_for(" <a@b> ", "K@c.example", "bkt", "inbound/2"))
+
+
+def test_alert_id_same_message_id_other_sender_other_alert() -> None:
+    assert (mail.alert_id_for("<A@b>", "k@c.example", "bkt", "inbound/1")
+            != mail.alert_id_for("<A@b>", "mallory@evil.example", "bkt", "inbound/1"))
+    assert mail.alert_id_for("<A@b>", None, "bkt", "inbound/1") != mail.alert_id_for("<A@b>", "k@c.example",
+                                                                                      "bkt", "inbound/1")
 
 
 def test_alert_id_without_message_id_follows_the_object() -> None:
-    assert mail.alert_id_for(None, "bkt", "inbound/1") != mail.alert_id_for(None, "bkt", "inbound/2")
-    assert mail.alert_id_for(None, "bkt", "inbound/1") == mail.alert_id_for(None, "bkt", "inbound/1")
+    assert mail.alert_id_for(None, "a@b.example", "bkt", "inbound/1") != mail.alert_id_for(None, "a@b.example",
+                                                                                           "bkt", "inbound/2")
+    assert mail.alert_id_for(None, None, "bkt", "inbound/1") == mail.alert_id_for(None, None, "bkt", "inbound/1")

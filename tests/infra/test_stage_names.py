@@ -27,6 +27,7 @@ def test_incident_rooms_are_named_per_stage(aws_stack: dict[str, Any], monkeypat
     from chalicelib.incidents import tasks
 
     monkeypatch.setenv("STAGE", stage)
+    monkeypatch.delenv("ALLOW_UNVERIFIED_IDENTITY", raising=False)  # the local run's allowance, never prod's
     config.reset()
     aws.reset()
     arn = tasks.open_room("INC-2026-0001", [{"name": "Ada", "email": "ada@example.com"}])["topic_arn"]

@@ -32,7 +32,7 @@ def answer(
     assert created.status_code == 201, created.body
     response_id = str(created.json_body["response_id"])
     if comment:
-        edited = patch(client, f"/v1/responses/{response_id}", {"comment": comment})
+        edited = patch(client, f"/v1/responses/{response_id}", {"comment": comment}, created.json_body["edit_token"])
         assert edited.status_code == 200, edited.body
     return response_id
 

@@ -25,8 +25,10 @@ def banner_person(client: Any, user_id: str = "user-1", email: str = "Ada@Exampl
     assert answered.status_code == 201, answered.body
     response_id = answered.json_body["response_id"]
     if comment is not None:
-        assert patch(client, f"/v1/responses/{response_id}", {"comment": comment}).status_code == 200
-    return {"survey": survey, "response_id": response_id, "user_id": user_id, "email": email}
+        token = answered.json_body["edit_token"]
+        assert patch(client, f"/v1/responses/{response_id}", {"comment": comment}, token).status_code == 200
+    return {"survey": survey, "response_id": response_id, "user_id": user_id, "email": email,
+            "edit_token": answered.json_body["edit_token"]}
 
 
 def query(**params: str) -> str:

@@ -36,8 +36,10 @@ def post(client: Any, path: str, body: Any, headers: dict[str, str] | None = Non
                             headers={"Content-Type": "application/json", **(headers or {})})
 
 
-def patch(client: Any, path: str, body: Any) -> Any:
-    return client.http.patch(path, body=json.dumps(body), headers={"Content-Type": "application/json"})
+def patch(client: Any, path: str, body: Any, token: str | None = None) -> Any:
+    """PATCH with a JSON body; `token` is the response's edit_token (Authorization: Bearer)."""
+    auth = {"Authorization": f"Bearer {token}"} if token else {}
+    return client.http.patch(path, body=json.dumps(body), headers={"Content-Type": "application/json", **auth})
 
 
 def create_survey(client: Any, **overrides: Any) -> dict[str, Any]:

@@ -166,8 +166,9 @@ def test_response_second_answer_within_window_is_409_and_stores_nothing(client: 
 
 def test_comment_within_window_is_stored(client: Any, frozen_now: Any) -> None:
     survey = create_survey(client)
-    rid = post(client, "/v1/responses", response_body(survey["survey_id"])).json_body["response_id"]
-    result = patch(client, f"/v1/responses/{rid}", {"comment": "Faster please"})
+    made = post(client, "/v1/responses", response_body(survey["survey_id"])).json_body
+    rid = made["response_id"]
+    result = patch(client, f"/v1/responses/{rid}", {"comment": "Faster please"}, made["edit_token"])
     assert result.status_code == 200
     [item] = [i for i in feedback_items() if i["pk"] == f"RESP#{rid}"]
     assert item["comment"] == "Faster please"
@@ -175,21 +176,30 @@ def test_comment_within_window_is_stored(client: Any, frozen_now: Any) -> None:
 
 def test_comment_after_24_hours_is_409(client: Any, frozen_now: Any) -> None:
     survey = create_survey(client)
-    rid = post(client, "/v1/responses", response_body(survey["survey_id"])).json_body["response_id"]
+    made = post(client, "/v1/responses", response_body(survey["survey_id"])).json_body
     clock.freeze(frozen_now + timedelta(hours=25))
-    result = patch(client, f"/v1/responses/{rid}", {"comment": "late"})
+    result = patch(client, f"/v1/responses/{made['response_id']}", {"comment": "late"}, made["edit_token"])
     assert result.status_code == 409 and result.json_body["field"] == "comment"
 
 
-def test_comment_on_unknown_response_is_404(client: Any) -> None:
-    assert patch(client, "/v1/responses/nope", {"comment": "x"}).status_code == 404
+def test_comment_on_unknown_response_without_its_token_is_401(client: Any) -> None:
+    assert patch(client, "/v1/responses/nope", {"comment": "x"}).status_code == 401
+
+
+def test_comment_on_a_response_erased_since_its_token_was_issued_is_404(client: Any, frozen_now: Any) -> None:
+    survey = create_survey(client)
+    made = post(client, "/v1/responses", response_body(survey["survey_id"])).json_body
+    client.http.delete("/v1/admin/subjects?user_id=user-1&company=acme-co")
+    assert patch(client, f"/v1/responses/{made['response_id']}", {"comment": "x"}, made["edit_token"]).status_code \
+        == 404
 
 
 def test_expired_response_is_ignored_on_read(client: Any, frozen_now: Any) -> None:
     survey = create_survey(client)
-    rid = post(client, "/v1/responses", response_body(survey["survey_id"])).json_body["response_id"]
+    made = post(client, "/v1/responses", response_body(survey["survey_id"])).json_body
     clock.freeze(frozen_now + timedelta(days=1096))  # TTL passed; moto never deletes it
-    assert patch(client, f"/v1/responses/{rid}", {"comment": "x"}).status_code == 404
+    assert patch(client, f"/v1/responses/{made['response_id']}", {"comment": "x"}, made["edit_token"]).status_code \
+        in (404, 409)
 
 
 def test_every_stored_item_has_ttl_within_three_years(client: Any, frozen_now: Any) -> None:

@@ -93,14 +93,14 @@ def test_response_body_over_16_kib_is_413(client: Any, survey_id: str) -> None:
 
 
 def test_comment_over_2000_characters_is_400(client: Any, survey_id: str) -> None:
-    rid = post(client, "/v1/responses", response_body(survey_id)).json_body["response_id"]
-    result = patch(client, f"/v1/responses/{rid}", {"comment": "x" * 2001})
+    made = post(client, "/v1/responses", response_body(survey_id)).json_body
+    result = patch(client, f"/v1/responses/{made['response_id']}", {"comment": "x" * 2001}, made["edit_token"])
     assert (result.status_code, result.json_body["field"]) == (400, "comment")
 
 
 def test_comment_unknown_field_is_400(client: Any, survey_id: str) -> None:
-    rid = post(client, "/v1/responses", response_body(survey_id)).json_body["response_id"]
-    result = patch(client, f"/v1/responses/{rid}", {"comment": "ok", "score": 3})
+    made = post(client, "/v1/responses", response_body(survey_id)).json_body
+    result = patch(client, f"/v1/responses/{made['response_id']}", {"comment": "ok", "score": 3}, made["edit_token"])
     assert (result.status_code, result.json_body["field"]) == (400, "score")
 
 

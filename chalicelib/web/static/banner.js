@@ -317,6 +317,7 @@
     }).then(function (created) {
       self.setBusy(form, false);
       self.responseId = created.response_id;
+      self.editToken = created.edit_token;  // the capability to write this answer's comment
       self.followUpStep();
     }, function (e) {
       self.setBusy(form, false);
@@ -336,7 +337,8 @@
       if (self.busy) return;
       err.textContent = "";
       self.setBusy(form, true);
-      self.call("PATCH", "/v1/responses/" + encodeURIComponent(self.responseId), { comment: text })
+      self.call("PATCH", "/v1/responses/" + encodeURIComponent(self.responseId), { comment: text },
+        { Authorization: "Bearer " + self.editToken })
         .then(function () { self.setBusy(form, false); self.thanksStep(); },
           function () { self.setBusy(form, false); err.textContent = t.error; });
     } }, [
