@@ -4,8 +4,8 @@
     make deploy STAGE=prod DRY_RUN=1      prints the commands instead of running them
 
 Settings come from the environment: ARTIFACT_BUCKET (required), OPS_EMAILS (up to 3, required
-for prod: its alarms must page someone), INCIDENTS_SENDER and FOLLOWUP_SENDER (each stage's own
-SES addresses), ENABLE_WAF=true, API_RATE_LIMIT / API_BURST_LIMIT, STACK_NAME (trustloop-STAGE).
+for prod: its alarms must page someone), INCIDENTS_SENDER, FOLLOWUP_SENDER and PRIVACY_SENDER
+(each stage's own SES addresses), ENABLE_WAF=true, API_RATE_LIMIT / API_BURST_LIMIT, STACK_NAME (trustloop-STAGE).
 """
 from __future__ import annotations
 
@@ -50,6 +50,7 @@ def parameters(stage: str, env: dict[str, str]) -> dict[str, str]:
               "IncidentReportsObjectLock": "true" if stage == "prod" else "false"}
     for variable, parameter in (("INCIDENTS_SENDER", "IncidentsSenderAddress"),
                                 ("FOLLOWUP_SENDER", "FollowupSenderAddress"),
+                                ("PRIVACY_SENDER", "PrivacySenderAddress"),
                                 ("ENABLE_WAF", "EnableWaf"), ("API_RATE_LIMIT", "ApiRateLimit"),
                                 ("API_BURST_LIMIT", "ApiBurstLimit")):
         if env.get(variable):

@@ -24,7 +24,7 @@ def test_every_reference_resolves_and_nothing_is_circular(translated: dict[str, 
 
 def test_event_source_mappings_come_after_the_policies_that_let_them_poll(translated: dict[str, Any]) -> None:
     mappings = [k for k, v in translated["Resources"].items() if v["Type"] == "AWS::Lambda::EventSourceMapping"]
-    assert len(mappings) == 5
+    assert len(mappings) >= 5
     assert rehearsal.mappings_before_their_permissions(translated) == []
 
 
