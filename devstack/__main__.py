@@ -34,11 +34,12 @@ def main() -> int:
     from chalicelib.obs import logger
 
     attach_errors_of(logging.getLogger(logger.name), console)
-    path = stack.write_description(stack_file)
-    print(summary(stack, path), file=console, flush=True)
+    # Handlers first: stack.json's presence invites a Ctrl-C, which must find them in place.
     done = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: done.set())
     signal.signal(signal.SIGTERM, lambda *_: done.set())
+    path = stack.write_description(stack_file)
+    print(summary(stack, path), file=console, flush=True)
     done.wait()
     print("stopping…", file=console, flush=True)
     stack.stop()
