@@ -100,12 +100,13 @@ def test_is_sampled_in_edge_of_the_bucket(user: str, percent: float, sampled: bo
     assert rules.is_sampled_in("s1", user, percent) is sampled
 
 
-@pytest.mark.parametrize(("offset", "editable"), [(-SECOND, True), (timedelta(0), True), (SECOND, False)],
+@pytest.mark.parametrize(("offset", "editable"), [(-SECOND, True), (timedelta(0), False), (SECOND, False)],
                          ids=["one second before", "exactly at", "one second after"])
 @pytest.mark.parametrize("hours", [1, 24, 72])
-def test_is_comment_editable_window_includes_its_last_second(hours: int, offset: timedelta,
-                                                              editable: bool) -> None:
-    # PRODUCT: the reason may be changed "for 24 hours" (COMMENT_EDIT_HOURS): the end instant still counts.
+def test_is_comment_editable_window_ends_at_its_last_second_exclusive(hours: int, offset: timedelta,
+                                                                      editable: bool) -> None:
+    # The reason may be changed "for 24 hours" (COMMENT_EDIT_HOURS); the edit_token given with the
+    # score expires at created + 24 h (a link is expired from its x second), so the rule ends there too.
     assert rules.is_comment_editable(T0, T0 + timedelta(hours=hours) + offset, hours) is editable
 
 
