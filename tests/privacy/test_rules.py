@@ -101,7 +101,10 @@ def test_mask_hides_any_email_address(local: str, domain: str, before: str) -> N
 
 @given(text=_TEXT)
 def test_mask_leaves_text_without_identifiers_unchanged(text: str) -> None:
-    assert masking.mask(text) == (text, [])
+    # Unchanged but for Unicode NFKC (masking matches and stores normalised text: "Ĳ" is "IJ").
+    import unicodedata
+
+    assert masking.mask(text) == (unicodedata.normalize("NFKC", text), [])
 
 
 @given(day=st.integers(1, 28), month=st.integers(1, 12), year=st.integers(1930, 2020),
