@@ -44,6 +44,8 @@ MAX_JSON_DEPTH = 32
 ADMIN: dict[str, Any] = {"authorizer": IAMAuthorizer()}
 
 
+
+
 def errors(route: Callable[..., Any]) -> Callable[..., Any]:
     """Turn our errors into JSON responses and anything unexpected into a bare 500."""
 

@@ -24,11 +24,14 @@ class Stack:
     moto_port: int
     api_port: int
     stage: str = "dev"
+    outbox_dir: Path = ROOT / ".local" / "outbox"
     run_log: str | None = None
     resources: dict[str, dict[str, str]] = field(default_factory=dict)
     environment: dict[str, str] = field(default_factory=dict)
+    outputs: dict[str, str] = field(default_factory=dict)
     _moto: Any = None
     _api: Any = None
+    outbox: Any = None
     _threads: list[threading.Thread] = field(default_factory=list)
     _stop: threading.Event = field(default_factory=threading.Event)
 
@@ -49,16 +52,23 @@ class Stack:
 
         provisioner = Provisioner(self.moto_url, REGION, STACK_NAME)
         self.resources = provisioner.provision(template)
+        self.outputs = _outputs(template, provisioner.resolver, self.api_url)
         self.environment = _function_environment(template, provisioner.resolver, self.stage)
         # Only the local run lets products without an identity secret take plain user ids
         # (deployed stages refuse them; `make package` refuses a stage that sets this).
         self.environment["ALLOW_UNVERIFIED_IDENTITY"] = "true"
         os.environ.update(self.environment)
+        from devstack.outbox import Outbox
+
+        self.outbox = Outbox(self.outbox_dir, REGION)
         app = self._start_api()
         _seed_demo()
         from devstack import events
 
         self._threads += events.start_pollers(app, template, provisioner.resolver, self._stop)
+        mail = threading.Thread(target=self.outbox.run, args=(self._stop,), name="outbox", daemon=True)
+        mail.start()
+        self._threads.append(mail)
         self.started_in = time.monotonic() - started
         return self
 
@@ -66,8 +76,10 @@ class Stack:
         from moto.server import ThreadedMotoServer
 
         from devstack import moto_patches
+        from devstack.moto_locks import serialise_dynamodb
 
         moto_patches.apply()
+        serialise_dynamodb()  # moto's transactions are not safe under concurrent requests
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.moto_port, verbose=False)
         self._moto.start()
@@ -82,7 +94,7 @@ class Stack:
 
         config = CLIFactory(project_dir=str(ROOT)).create_config_obj(chalice_stage_name=self.stage)
         app = config.chalice_app
-        server = create_server(app, config, "127.0.0.1", self.api_port)
+        server = create_server(app, config, "127.0.0.1", self.api_port, outbox=self.outbox)
         thread = threading.Thread(target=server.serve_forever, name="api", daemon=True)
         thread.start()
         self._api = server
@@ -108,10 +120,14 @@ class Stack:
             "moto_url": self.moto_url,
             "region": REGION,
             "stage": self.stage,
+            "outbox_dir": str(self.outbox_dir),
+            "outbox_url": f"{self.api_url}/_local/outbox",
             "run_log": self.run_log,
             **named,
             **({"inbound_mail_prefix": self.environment["INBOUND_MAIL_PREFIX"]}
                if "INBOUND_MAIL_PREFIX" in self.environment else {}),
+            # The stack Outputs a deployed stage has (infra/ops.yaml): `make smoke` reads either.
+            "outputs": self.outputs,
             "resources": self.resources,
         }
 
@@ -143,7 +159,21 @@ def _function_environment(template: dict[str, Any], resolver: Resolver, stage: s
            **config["stages"][stage].get("environment_variables", {})}
     variables = template.get("Globals", {}).get("Function", {}).get("Environment", {}).get("Variables", {})
     env.update({k: str(resolver.resolve(v)) for k, v in variables.items()})
+    # Local only (never a stage setting): webhooks may go to http://127.0.0.1, e.g. a test receiver.
+    env["WEBHOOK_ALLOW_LOCAL_HTTP"] = "true"
     return env
+
+
+def _outputs(template: dict[str, Any], resolver: Resolver, api_url: str) -> dict[str, str]:
+    """infra/'s Outputs resolved locally; the API (chalice's, not provisioned) is the local one."""
+    outputs = {}
+    for key, output in (template.get("Outputs") or {}).items():
+        try:
+            outputs[key] = str(resolver.resolve(output["Value"]))
+        except KeyError:
+            continue
+    outputs["ApiUrl"] = api_url + "/"
+    return outputs
 
 
 def _seed_demo() -> None:

@@ -100,7 +100,10 @@ def intake_mail(bucket: str, key: str) -> str:
     elif existing.get("source", {}).get("key") != key:
         store.add_duplicate(alert_id, {"bucket": bucket, "key": key, "received_at": clock.iso(now)})
         logger.info("duplicate Message-ID", extra={"alert_id": alert_id})
-    queue_alert(alert_id)  # again on redelivery: the execution name makes it start once
+    try:  # again on redelivery: the execution name makes it start once
+        queue_alert(alert_id)
+    except UnavailableError:
+        return alert_id  # stored, so safe: the sweep queues it (no need to retry the whole mail)
     store.mark_queued(alert_id, now)
     return alert_id
 

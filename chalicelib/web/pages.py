@@ -5,9 +5,12 @@ import functools
 import html
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
 
 from chalice import Response
 
+from chalicelib.config import get_settings
+from chalicelib.errors import InvalidInputError, PayloadTooLargeError, UnsupportedMediaTypeError
 from chalicelib.http import as_trustloop_error
 
 if TYPE_CHECKING:
@@ -89,3 +92,20 @@ def base_url(request: Request) -> str:
     path = str(request.context.get("path") or "")
     prefix = f"/{stage}" if stage and path.startswith(f"/{stage}/") else ""
     return f"{proto}://{host}{prefix}"
+
+
+def form_fields(request: Request, max_fields: int = 5) -> dict[str, Any]:
+    """A page's form post (application/x-www-form-urlencoded) as a dict; validate it like a JSON body."""
+    content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if content_type != "application/x-www-form-urlencoded":
+        raise UnsupportedMediaTypeError("Content-Type must be a form post", "Content-Type")
+    raw = request.raw_body or b""
+    raw = raw.encode() if isinstance(raw, str) else raw
+    if len(raw) > get_settings().max_body_bytes:
+        raise PayloadTooLargeError("the form is too large", "body")
+    try:
+        fields = parse_qs(raw.decode("utf-8"), keep_blank_values=True, max_num_fields=max_fields,
+                          strict_parsing=False)
+    except (UnicodeDecodeError, ValueError):
+        raise InvalidInputError("body", "malformed form") from None
+    return {k: v[-1] for k, v in fields.items()}

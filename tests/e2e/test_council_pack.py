@@ -36,7 +36,8 @@ def _facts(aware_at: str, **overrides: Any) -> dict[str, Any]:
         "vulnerable_subjects": False, "encrypted": False, "key_compromised": False, "backup_available": True,
         "exfiltrated": False, "malicious": False, "identifiability": "maximum", "aware_at": aware_at,
         "description": "Records shown to the wrong people", "likely_consequences": "Disclosure",
-        "measures_taken": "Access closed"}
+        "measures_taken": "Access closed",
+        "product": "payroll"}  # the report's product is the assessed one, never the form's (issue 11.6)
     return {**facts, **overrides}
 
 
@@ -97,7 +98,8 @@ def test_council_monthly_pack_counts_the_months_closed_incidents(stack: dict[str
     done = {"description": "Tenant check added", "owner": "payroll team", "done_at": _iso(now)}
 
     low_id = walk.intake("Newsletter sent to one wrong, known address")
-    low = walk.close(low_id, _facts(_iso(aware), data_categories=["contact"]), [], [done])
+    low = walk.close(low_id, _facts(_iso(aware), data_categories=["contact"], recipients="known", recipients_count=1,
+                                    data_recovered=True), [], [done])
     medium_id = walk.intake("Delivery addresses visible to a courier partner")
     medium = walk.close(medium_id, _facts(_iso(aware), data_categories=["location"]),
                         [{"kind": "authority", "country": "NO", "sent_at": _iso(aware + timedelta(hours=20))}],

@@ -107,6 +107,10 @@ class Fuzzer:
                 except (Exception, FailureGroup) as exc:
                     self.failures.append(f"{operation.label} [coverage]: {exc}")
 
+    def negatable_but_not_negated(self) -> list[str]:
+        """Operations listed as having nothing to negate although the document gives them something."""
+        return [label for label in self.nothing_to_negate if has_negatable_input(self.document, label)]
+
     def hostile(self, share: int = 1) -> None:
         """Bodies that break a parser, and path and query values that break URL decoding, sent to every
         operation as raw requests (schemathesis generates valid JSON and well-formed URLs); `share`:
@@ -164,6 +168,30 @@ class Fuzzer:
                 f"{len(self.nothing_to_negate)}: {', '.join(self.nothing_to_negate)}")
 
 
+def has_negatable_input(document: dict[str, Any], label: str) -> bool:
+    """A body, a query or header parameter, or a path parameter more constrained than a free string."""
+    method, path = label.split(" ", 1)
+    operation = document["paths"][path][method.lower()]
+    for parameter in operation.get("parameters") or []:
+        schema = parameter.get("schema") or {}
+        if parameter.get("in") != "path" or set(schema) - {"type"} or schema.get("type", "string") != "string":
+            return True
+    return "requestBody" in operation
+
+
+def test_has_negatable_input_by_hand() -> None:
+    document = {"paths": {
+        "/banner.js": {"get": {}},
+        "/v1/s/{token}": {"get": {"parameters": [{"in": "path", "name": "token", "schema": {"type": "string"}}]}},
+        "/v1/x/{id}": {"get": {"parameters": [{"in": "path", "name": "id",
+                                                "schema": {"type": "string", "pattern": "^[a-f0-9]{32}$"}}]}},
+        "/v1/q": {"get": {"parameters": [{"in": "query", "name": "metric", "schema": {"type": "string"}}]}},
+        "/v1/b": {"post": {"requestBody": {"content": {}}}},
+    }}
+    assert [label for label in ("GET /banner.js", "GET /v1/s/{token}", "GET /v1/x/{id}", "GET /v1/q", "POST /v1/b")
+            if has_negatable_input(document, label)] == ["GET /v1/x/{id}", "GET /v1/q", "POST /v1/b"]
+
+
 def test_api_fuzzed_briefly_never_answers_5xx(fuzz_stack: dict[str, Any]) -> None:
     started = time.monotonic()
     fuzzer = Fuzzer(fuzz_stack)
@@ -175,6 +203,7 @@ def test_api_fuzzed_briefly_never_answers_5xx(fuzz_stack: dict[str, Any]) -> Non
     assert len(fuzzer.operations) == documented >= 47 and fuzzer.calls > 500
     assert fuzzer.links >= 15 and fuzzer.stateful_calls >= 30 and fuzzer.hostile_calls >= 200
     assert not fuzzer.failures, "\n\n".join(fuzzer.failures) + f"\n\nstack log: {fuzzer.log_path}"
+    assert not fuzzer.negatable_but_not_negated()
 
 
 @pytest.mark.slow
@@ -187,3 +216,4 @@ def test_api_fuzzed_at_length_never_answers_5xx(fuzz_stack: dict[str, Any]) -> N
     fuzzer.hostile()
     print(fuzzer.report(started))
     assert not fuzzer.failures, "\n\n".join(fuzzer.failures) + f"\n\nstack log: {fuzzer.log_path}"
+    assert not fuzzer.negatable_but_not_negated()
