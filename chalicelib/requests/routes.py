@@ -75,7 +75,7 @@ def post_form() -> Any:
     try:
         service.file_request({**fields, "locale": locale}, _client(request), pages.base_url(request))
     except service.RateLimitedError as exc:
-        return views.limited_page(str(locale), exc.retry_after)
+        return views.limited_page(str(locale), exc.retry_after or 1)
     return views.sent_page(str(locale))
 
 

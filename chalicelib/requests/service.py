@@ -56,8 +56,8 @@ class RateLimitedError(TrustloopError):
     code = "rate_limited"
 
     def __init__(self, field: str, retry_after: int) -> None:
+        self.retry_after = max(1, retry_after)  # before the base class builds the Retry-After header
         super().__init__("too many requests; try again later", field)
-        self.retry_after = retry_after
 
 
 def _key() -> bytes:

@@ -10,8 +10,8 @@ from urllib.parse import parse_qs
 from chalice import Response
 
 from chalicelib.config import get_settings
-from chalicelib.errors import InvalidInputError, PayloadTooLargeError, TrustloopError, UnsupportedMediaTypeError
-from chalicelib.obs import logger
+from chalicelib.errors import InvalidInputError, PayloadTooLargeError, UnsupportedMediaTypeError
+from chalicelib.http import as_trustloop_error
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -68,13 +68,15 @@ def html_errors(css: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             try:
                 return route(*args, **kwargs)
-            except TrustloopError as exc:
+            except Exception as raised:  # noqa: BLE001 - every error leaves as a page, none as a traceback
+                exc = as_trustloop_error(raised)
+                if exc.status == 500:
+                    return message_page("Please try later", "Something went wrong on our side.",
+                                        status=500, css=css)
                 default = "Something is wrong with this request" if exc.status < 500 else "Please try later"
-                return message_page(getattr(exc, "title", default), exc.message, status=exc.status, css=css)
-            except Exception:
-                logger.exception("unhandled error")
-                return message_page("Please try later", "Something went wrong on our side.",
-                                    status=500, css=css)
+                page_ = message_page(getattr(exc, "title", default), exc.message, status=exc.status, css=css)
+                page_.headers.update(exc.headers)
+                return page_
 
         return wrapper
 
