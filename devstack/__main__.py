@@ -10,6 +10,7 @@ from pathlib import Path
 
 from devstack.console import attach_errors_of, route_output
 from devstack.stack import ROOT, Stack
+from devstack.wiring import WiringError
 
 
 def main() -> int:
@@ -24,6 +25,10 @@ def main() -> int:
         stack.start()
     except OSError as exc:
         print(f"could not start the local stack: {exc} (set MOTO_PORT / API_PORT to free ports)", file=console)
+        stack.stop()
+        return 1
+    except WiringError as exc:  # a handler whose events would never be delivered: say which
+        print(f"could not start the local stack: {exc}", file=console)
         stack.stop()
         return 1
     from chalicelib.obs import logger

@@ -74,8 +74,10 @@ class Stack:
         from moto.server import ThreadedMotoServer
 
         from devstack import moto_patches
+        from devstack.moto_locks import serialise_dynamodb
 
         moto_patches.apply()
+        serialise_dynamodb()  # moto's transactions are not safe under concurrent requests
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.moto_port, verbose=False)
         self._moto.start()
@@ -153,6 +155,8 @@ def _function_environment(template: dict[str, Any], resolver: Resolver, stage: s
            **config["stages"][stage].get("environment_variables", {})}
     variables = template.get("Globals", {}).get("Function", {}).get("Environment", {}).get("Variables", {})
     env.update({k: str(resolver.resolve(v)) for k, v in variables.items()})
+    # Local only (never a stage setting): webhooks may go to http://127.0.0.1, e.g. a test receiver.
+    env["WEBHOOK_ALLOW_LOCAL_HTTP"] = "true"
     return env
 
 
