@@ -17,6 +17,7 @@ from typing import Any
 
 import boto3
 
+from devstack.console import announce
 from devstack.template import Resolver
 from devstack.wiring import Wire, wiring
 
@@ -84,10 +85,12 @@ def run_scheduled(app: Any, name: str, at: datetime) -> Any:
              "source": "aws.events", "account": "123456789012", "region": "eu-west-1",
              "time": at.strftime("%Y-%m-%dT%H:%M:%SZ"), "resources": [], "detail": {}}
     try:
-        return app.handler_map[name](event, lambda_context(name))
+        result = app.handler_map[name](event, lambda_context(name))
     except Exception:
         log.exception("scheduled %s failed", name)
         return None
+    announce("%s ran (schedule)", name)
+    return result
 
 
 def _watch_bucket(app: Any, wire: Wire, stop: threading.Event) -> None:
@@ -100,6 +103,7 @@ def _watch_bucket(app: Any, wire: Wire, stop: threading.Event) -> None:
                 if obj["Key"] not in seen:
                     seen.add(obj["Key"])
                     app.handler_map[wire.handler](_s3_event(wire.bucket, obj), lambda_context(wire.handler))
+                    announce("%s ← 1 S3 object", wire.handler)
         except Exception:
             log.exception("S3 delivery to %s failed", wire.handler)
 
@@ -132,6 +136,8 @@ def deliver_once(app: Any, sqs: Any, wire: dict[str, Any], wait_seconds: int = 1
     except Exception:
         log.exception("handler %s raised: the whole batch is retried", wire["handler"])
         failed = {m["MessageId"] for m in messages}
+    announce("%s ← %d SQS message(s)%s", wire["handler"], len(messages),
+             f", {len(failed)} to retry" if failed else "")
     for message in messages:
         if message["MessageId"] in failed:
             sqs.change_message_visibility(QueueUrl=wire["queue_url"], ReceiptHandle=message["ReceiptHandle"],

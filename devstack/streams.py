@@ -23,6 +23,8 @@ import boto3
 from botocore.config import Config
 from chalice.local import LambdaContext
 
+from devstack.console import announce
+
 log = logging.getLogger("devstack.streams")
 # Locally retries are immediate: a poison record is given up on after this many, whatever infra says.
 MAX_LOCAL_RETRIES = 10
@@ -94,7 +96,9 @@ def lambda_record(record: dict[str, Any], stream_arn: str) -> dict[str, Any]:
 
 def deliver(handler: Any, function_name: str, records: list[dict[str, Any]]) -> Any:
     """Call a chalice event handler as Lambda would."""
-    return handler({"Records": records}, LambdaContext(function_name, 512))
+    result = handler({"Records": records}, LambdaContext(function_name, 512))
+    announce("%s ← %d stream record(s)", function_name, len(records))
+    return result
 
 
 @dataclass(frozen=True)
