@@ -69,10 +69,16 @@ def get_report(incident_id: str, fmt: str) -> tuple[str, str]:
     return "application/json", store.get_report_text(location["json_key"])
 
 
+# Each assessment is kept with its time (the report lists them); bounded so the item stays small.
+MAX_ASSESSMENTS = 20
+
+
 def record_assessment(incident_id: str, facts: dict[str, Any], actor: str) -> dict[str, Any]:
-    """Store the facts, return the verdict; at the assessment step, the workflow scores it."""
+    """Store the facts, return the verdict; at the assessment step, the workflow scores it. A later
+    assessment adds obligations, re-times or reopens others, and withdraws open ones no longer due."""
     now = clock.now()
     rules.client_time(facts["aware_at"], "aware_at", now)
+    rules.check_facts(facts)
     incident = store.get_incident(incident_id, now)
     verdict = tasks.assess(facts)
     step = incident["step"]
@@ -82,16 +88,31 @@ def record_assessment(incident_id: str, facts: dict[str, Any], actor: str) -> di
         return {"incident_id": incident_id, **verdict.as_dict()}
     if step not in ("assessment", "scoring", *REASSESSABLE):
         raise StepConflictError(f"incident {incident_id} is at step {step}: no assessment now", "incident_id")
+    if len(incident.get("assessments") or []) >= MAX_ASSESSMENTS:
+        raise ConflictError(f"incident {incident_id} has {MAX_ASSESSMENTS} assessments already", "incident_id")
     first = step in ("assessment", "scoring")
-    sets: dict[str, Any] = {"assessment": facts, "verdict": verdict.as_dict(),
-                            "obligations": tasks.merge_obligations(incident.get("obligations") or {},
-                                                                   verdict.obligations)}
+    added, changed, withdrawn = rules.reassess_obligations(incident.get("obligations") or {}, verdict.obligations)
+    sets: dict[str, Any] = {"assessment": facts, "verdict": verdict.as_dict()}
+    reopened = [o["key"] for o in changed if incident["obligations"][o["key"]]["status"] == "withdrawn"]
+    sets |= {f"obligations.{o['key']}.due_at": o["due_at"] for o in changed}
+    sets |= {f"obligations.{key}.status": "open" for key in reopened}
     if first:
         sets["step"] = "scoring"
     name = "assessment_recorded" if step == "assessment" else "reassessment_recorded"
-    store.update_incident(incident_id, sets, [tasks.event(name, now, actor, level=verdict.level,
-                                                          risk=verdict.risk)],
-                          steps=(step,) if first else REASSESSABLE)
+    record = {"at": clock.iso(now), "actor": actor, "facts": facts,
+              "verdict": {k: v for k, v in verdict.as_dict().items() if k not in ("factors", "obligations")},
+              "obligations": [o["key"] for o in verdict.obligations],
+              "added": [o["key"] for o in added] + reopened, "withdrawn": withdrawn}
+    store.update_incident(incident_id, sets, [tasks.event(name, now, actor, level=verdict.level, risk=verdict.risk,
+                                                          added=record["added"], withdrawn=withdrawn)],
+                          steps=(step,) if first else REASSESSABLE,
+                          removes=tuple(f"obligations.{key}.withdrawn_at" for key in reopened),
+                          defaults={f"obligations.{o['key']}": o for o in added},
+                          appends={"assessments": [record]})
+    for key in withdrawn:  # written, then the token read: the waiting task does the opposite
+        done, token = store.withdraw_obligation(incident_id, key, clock.iso(now))
+        if done and token:
+            service.complete_task(token, {"key": key, "withdrawn": True}, quiet=True)
     if first:
         _resume(incident_id, incident, "assessment", {"recorded": True})
     _post(incident, f"{name.replace('_', ' ')}: severity {verdict.level}, risk {verdict.risk}")
@@ -132,7 +153,8 @@ def record_actions(incident_id: str, body: dict[str, Any], actor: str) -> dict[s
         _resume(incident_id, incident, "actions", {"actions": len(incident.get("actions") or [])})
         return {"incident_id": incident_id, "actions": incident.get("actions") or [], "step": step}
     open_obligations = [k for k, o in (incident.get("obligations") or {}).items() if o["status"] == "open"]
-    if complete and not (step == "actions" or (step in BEFORE_ACTIONS and not open_obligations)):
+    # an obligation a reassessment added after the workflow's Map is waited for here
+    if complete and (open_obligations or step not in ("actions", *BEFORE_ACTIONS)):
         waiting = f" (open obligations: {', '.join(open_obligations)})" if open_obligations else ""
         raise StepConflictError(f"incident {incident_id} is at step {step}{waiting}: mitigation can be "
                                 "completed once every obligation is met", "complete")
@@ -180,6 +202,9 @@ def record_notification(incident_id: str, body: dict[str, Any], actor: str) -> d
     if obligation is None:
         field = "country" if body["kind"] == "authority" else "kind"
         raise ConflictError(f"incident {incident_id} has no {key} obligation", field)
+    if obligation["status"] == "withdrawn":
+        raise ConflictError(f"the {key} obligation was withdrawn by a reassessment at {obligation['withdrawn_at']}",
+                            "country" if body["kind"] == "authority" else "kind")
     phase = body.get("phase", "initial")
     if phase == "initial" and obligation["status"] == "met":
         raise ConflictError(f"the {key} obligation is met already: send phase follow_up", "phase")

@@ -15,8 +15,8 @@ from chalicelib.incidents.rules import DATA_CATEGORIES
 REPORT_VERSION = 1
 _FACTS = ("role", "breach_types", "data_categories", "special_categories", "subjects_count", "records_count",
           "countries", "vulnerable_subjects", "encrypted", "key_compromised", "backup_available",
-          "exfiltrated", "malicious", "identifiability", "aware_at", "description", "likely_consequences",
-          "measures_taken")
+          "restored_within_hours", "exfiltrated", "malicious", "identifiability", "recipients", "recipients_count",
+          "data_recovered", "consequences", "aware_at", "description", "likely_consequences", "measures_taken")
 
 
 def build(incident: dict[str, Any]) -> dict[str, Any]:
@@ -47,6 +47,8 @@ def build(incident: dict[str, Any]) -> dict[str, Any]:
         "risk": verdict.get("risk"),
         "crisis": bool(verdict.get("crisis")),
         "reasons": verdict.get("reasons", []),
+        "articles": verdict.get("articles"),
+        "assessments": incident.get("assessments", []),
         "root_cause": review.get("root_cause"),
         "root_cause_confirmed": review.get("root_cause_confirmed"),
         "consequences": facts.get("likely_consequences"),
@@ -71,6 +73,7 @@ def notification_entry(obligation: dict[str, Any], facts: dict[str, Any],
         "authority": obligation.get("authority"),
         "due_at": obligation["due_at"],
         "status": obligation["status"],
+        "withdrawn_at": obligation.get("withdrawn_at"),
         "sent_at": first.get("sent_at"),
         "on_time": first.get("on_time"),
         "late_reason": first.get("late_reason"),
@@ -97,6 +100,8 @@ _PLAIN = re.compile(r"INC-\d{4}-\d{6,}|\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\
 # Vocabulary values are our own identifiers: lowercase words, digits, "_", "-", spaces.
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9_ -]{0,39}")
 _COUNTRY = re.compile(r"[A-Z]{2}")
+# An obligation key (rules.obligation_key): inert in Markdown as it is (an intraword "_" or "#" is text).
+_OBLIGATION_KEY = re.compile(r"[a-z]+(_[a-z]+)*(#[A-Z]{2})?")
 
 
 def md(value: Any) -> str:
@@ -119,6 +124,22 @@ def _or(value: Any, default: str = "n/a") -> str:
     return md(value) if value not in (None, "", []) else default
 
 
+def _assessment_line(a: dict[str, Any]) -> str:
+    """One assessment of the incident's history: when, the verdict, what it added or withdrew."""
+    severity = (a.get("verdict") or {}).get("severity") or {}
+    line = (f"- {_or(a.get('at'))}: severity {word(severity.get('level'))} (score {_or(severity.get('score'))}), "
+            f"risk {word((a.get('verdict') or {}).get('risk'))}; "
+            f"obligations {', '.join(_obligation(o) for o in a.get('obligations') or []) or 'none'}")
+    for what in ("added", "withdrawn"):
+        if a.get(what):
+            line += f"; {what} {', '.join(_obligation(o) for o in a[what])}"
+    return line
+
+
+def _obligation(key: Any) -> str:
+    return str(key) if _OBLIGATION_KEY.fullmatch(str(key)) else "(not in the vocabulary)"
+
+
 def markdown(report: dict[str, Any]) -> str:
     """The readable rendering administrators open in the S3 console; every value escaped."""
     sev = report.get("severity") or {}
@@ -137,6 +158,8 @@ def markdown(report: dict[str, Any]) -> str:
         f"(confirmed: {'yes' if report.get('root_cause_confirmed') else 'no'})", "",
         "## Consequences for data subjects", "", _or(report.get("consequences")), "",
         "## Severity reasons", "", *[f"- {md(r)}" for r in report.get("reasons") or []], "",
+        "## Assessments", "",
+        *[_assessment_line(a) for a in report.get("assessments") or []], "",
         "## Notifications", "",
     ]
     for n in report["notifications"]:

@@ -1,8 +1,7 @@
-"""Incident rules: ENISA severity, risk, crisis and GDPR obligations. Pure: no AWS, `now` passed in.
+"""Incident rules: the verdict (severity, risk, crisis) and GDPR obligations. Pure: no AWS, `now` passed in.
 
-Severity follows ENISA's "Recommendations for a methodology of the assessment of severity of
-personal data breaches" (2013): SE = DPC × EI + CB. Obligations follow Art. 33/34 GDPR and the
-EDPB Guidelines 9/2022 (which authority) and 01/2021 (examples).
+The assessment model (ENISA severity, EDPB risk factors) is `risk.py`; obligations follow Art. 33/34
+GDPR and the EDPB Guidelines 9/2022 (which authority) and 01/2021 (examples).
 """
 from __future__ import annotations
 
@@ -13,19 +12,11 @@ from typing import Any
 from chalicelib.clock import iso
 from chalicelib.clock import parse_iso as parse
 from chalicelib.errors import InvalidInputError
+from chalicelib.incidents import risk as model
 from chalicelib.incidents.authorities import authority_for
+from chalicelib.incidents.risk import DATA_CATEGORIES, level_for
 
-# Data processing context (DPC) base score per category of the fixed vocabulary.
-SIMPLE = ("identity", "contact", "professional", "family")
-BEHAVIOURAL = ("preferences", "location", "traffic")
-FINANCIAL = ("financial", "credentials", "identity_documents")
-SPECIAL = ("health", "genetic", "biometric", "racial_ethnic", "political", "religious",
-           "trade_union", "sex_life", "criminal")
-DATA_CATEGORIES = SIMPLE + BEHAVIOURAL + FINANCIAL + SPECIAL
-DPC_SCORE = {**dict.fromkeys(SIMPLE, 1), **dict.fromkeys(BEHAVIOURAL, 2),
-             **dict.fromkeys(FINANCIAL, 3), **dict.fromkeys(SPECIAL, 4)}
-EI_SCORE = {"negligible": 0.25, "limited": 0.5, "significant": 0.75, "maximum": 1.0}
-LEVELS = ((4.0, "very high"), (3.0, "high"), (2.0, "medium"), (0.0, "low"))
+__all__ = ["DATA_CATEGORIES", "Verdict", "assess", "level_for"]
 
 # Art. 33(1): 72 hours from awareness. "Without undue delay" (Art. 33(2), 34(1)) is tracked with
 # our own deadlines so reminders and escalations work for every kind alike.
@@ -43,90 +34,49 @@ class Verdict:
     crisis: bool
     obligations: list[dict[str, Any]]
     reasons: list[str]
+    factors: list[dict[str, Any]]
+    articles: dict[str, Any]
 
     def as_dict(self) -> dict[str, Any]:
         return {"severity": {"score": self.score, "level": self.level}, "risk": self.risk,
-                "crisis": self.crisis, "obligations": self.obligations, "reasons": self.reasons}
-
-
-def data_processing_context(facts: dict[str, Any], reasons: list[str]) -> int:
-    """DPC 1–4: the most sensitive category decides; vulnerable subjects raise it by one."""
-    categories = list(facts.get("data_categories") or [])
-    base = max((DPC_SCORE[c] for c in categories), default=1)
-    if facts.get("special_categories"):
-        base = 4
-    top = [c for c in categories if DPC_SCORE[c] == base] or ["special categories"]
-    reasons.append(f"DPC {base}: most sensitive data is {', '.join(top)}")
-    if facts.get("vulnerable_subjects") and base < 4:
-        base += 1
-        reasons.append(f"DPC raised to {base}: the data subjects are vulnerable")
-    return base
-
-
-def ease_of_identification(facts: dict[str, Any], reasons: list[str]) -> float:
-    """EI 0.25–1; data unintelligible to the recipient (encrypted, key safe) is negligible."""
-    level = facts.get("identifiability", "maximum")
-    if facts.get("encrypted") and not facts.get("key_compromised"):
-        reasons.append("EI 0.25: data encrypted and the key not compromised")
-        return EI_SCORE["negligible"]
-    reasons.append(f"EI {EI_SCORE[level]}: identifiability {level}")
-    return EI_SCORE[level]
-
-
-def circumstances(facts: dict[str, Any], reasons: list[str]) -> float:
-    """CB: loss of confidentiality, integrity, availability, and malicious intent, added up."""
-    types = set(facts.get("breach_types") or [])
-    cb = 0.0
-    if "confidentiality" in types:
-        wide = bool(facts.get("exfiltrated") or facts.get("malicious"))
-        cb += 0.5 if wide else 0.25
-        reasons.append(f"CB +{0.5 if wide else 0.25}: confidentiality lost "
-                       f"({'to unknown recipients' if wide else 'to known recipients'})")
-    recoverable = bool(facts.get("backup_available"))
-    for kind in ("integrity", "availability"):
-        if kind in types:
-            cb += 0.25 if recoverable else 0.5
-            reasons.append(f"CB +{0.25 if recoverable else 0.5}: {kind} lost "
-                           f"({'recoverable' if recoverable else 'not recoverable'})")
-    if facts.get("malicious"):
-        cb += 0.5
-        reasons.append("CB +0.5: malicious intent")
-    return cb
-
-
-def level_for(score: float) -> str:
-    return next(name for floor, name in LEVELS if score >= floor)
-
-
-def risk_for(level: str, facts: dict[str, Any], reasons: list[str]) -> str:
-    """Risk to the data subjects: low severity is unlikely to result in a risk (Art. 33(1))."""
-    if level == "low":
-        reasons.append("risk none: severity low, unlikely to result in a risk (Art. 33(1))")
-        return "none"
-    if level in ("high", "very high"):
-        reasons.append(f"risk high: severity {level} (Art. 34(1))")
-        return "high"
-    reasons.append("risk: severity medium")
-    return "risk"
+                "crisis": self.crisis, "articles": self.articles, "obligations": self.obligations,
+                "reasons": self.reasons, "factors": self.factors}
 
 
 def assess(facts: dict[str, Any], lead_authority: str | None = None,
            eu_establishment: bool = True) -> Verdict:
-    """The whole verdict for one assessment: severity, risk, crisis and obligations."""
-    reasons: list[str] = []
-    dpc = data_processing_context(facts, reasons)
-    ei = ease_of_identification(facts, reasons)
-    cb = circumstances(facts, reasons)
-    score = round(dpc * ei + cb, 2)
-    level = level_for(score)
-    reasons.append(f"SE = {dpc} × {ei} + {cb} = {score}: {level}")
-    risk = risk_for(level, facts, reasons)
+    """The whole verdict for one assessment: severity, risk, crisis, the articles and obligations."""
+    a = model.Assessment(facts)
+    score, level = model.severity(a)
+    risk = model.risk(a, level)
     crisis = bool(facts.get("crisis")) or level == "very high"
-    if crisis:
-        reasons.append("crisis: " + ("declared in the assessment" if facts.get("crisis")
-                                     else "severity very high"))
-    obligations = decide_obligations(facts, risk, lead_authority, eu_establishment, reasons)
-    return Verdict(score, level, risk, crisis, obligations, reasons)
+    a.note("crisis", crisis, "crisis team mobilised" if crisis else "no crisis",
+           "declared in the assessment" if facts.get("crisis") else "seed 001: severity very high")
+    notes: list[str] = []
+    obligations = decide_obligations(facts, risk, lead_authority, eu_establishment, notes)
+    articles = _articles(a, risk, obligations)
+    reasons = model.reasons_of(a.factors) + notes
+    return Verdict(score, level, risk, crisis, obligations, reasons, a.factors, articles)
+
+
+def _articles(a: model.Assessment, risk: str, obligations: list[dict[str, Any]]) -> dict[str, Any]:
+    """Which risk level triggers Art. 33 and Art. 34, whether it is reached, and why."""
+    kinds = {o["kind"] for o in obligations}
+    controller = a.facts["role"] == "controller"
+    found = {"none": "no risk", "risk": "a risk", "high": "a high risk"}[risk]
+    art33: dict[str, Any] = {"threshold": "risk", "risk": risk, "applies": "authority" in kinds,
+             "why": ("processor: the controller decides (Art. 33(2))" if not controller else
+                     f"{found} reaches the threshold: notify the authority within 72 h (Art. 33(1))"
+                     if risk != "none" else "unlikely to result in a risk: document only (Art. 33(1), 33(5))")}
+    exception = art34_exception(a.facts) if risk == "high" and controller else None
+    art34: dict[str, Any] = {"threshold": "high", "risk": risk, "applies": "data_subjects" in kinds,
+             "why": ("processor: the controller decides (Art. 33(2))" if not controller else
+                     f"Art. 34(3) exception {exception}" if exception else
+                     "high risk: inform the data subjects without undue delay (Art. 34(1))" if risk == "high"
+                     else f"{found} is below high risk: the data subjects need not be told (Art. 34(1))")}
+    a.note("art33", art33["applies"], str(art33["why"]), "Art. 33 GDPR: threshold risk")
+    a.note("art34", art34["applies"], str(art34["why"]), "Art. 34 GDPR: threshold high risk")
+    return {"art33": art33, "art34": art34}
 
 
 def decide_obligations(facts: dict[str, Any], risk: str, lead_authority: str | None,
@@ -134,40 +84,43 @@ def decide_obligations(facts: dict[str, Any], risk: str, lead_authority: str | N
     """Who must be told, by when (due_at counts from awareness)."""
     aware = parse(facts["aware_at"])
     if facts["role"] == "processor":
-        reasons.append("processor: inform the controller without undue delay (Art. 33(2)); "
-                       "the controller decides the rest")
+        reasons.append("obligations: processor → inform the controller without undue delay (Art. 33(2)); "
+                       "the controller decides the rest (seed 001)")
         return [_obligation("controller", None, aware, CONTROLLER_HOURS)]
     out: list[dict[str, Any]] = []
     if risk == "none":
-        reasons.append("controller, no risk: document only, no notification (Art. 33(1), 33(5))")
+        reasons.append("obligations: controller, no risk → document only, no notification (Art. 33(1), 33(5))")
         return out
     countries = sorted({c.upper() for c in facts.get("countries") or []})
     lead = (lead_authority or "").upper()
     if lead and eu_establishment:
         others = [c for c in countries if c != lead]
-        reasons.append(f"controller, risk: notify the lead authority {lead} within 72 h (Art. 33(1), "
+        reasons.append(f"obligations: controller, risk → notify the lead authority {lead} within 72 h (Art. 33(1), "
                        f"56), naming {', '.join(others) or 'no other country'}")
         out.append({**_obligation("authority", lead, aware, AUTHORITY_HOURS), "countries": countries})
     else:
         why = "no EU establishment: every authority concerned" if lead else "one per country"
-        reasons.append(f"controller, risk: notify the authority of {', '.join(countries)} within 72 h "
+        reasons.append(f"obligations: controller, risk → notify the authority of {', '.join(countries)} within 72 h "
                        f"(Art. 33(1); {why}, EDPB 9/2022)")
         out += [_obligation("authority", c, aware, AUTHORITY_HOURS) for c in countries]
     if risk == "high":
         exception = art34_exception(facts)
         if exception:
-            reasons.append(f"data subjects not informed: Art. 34(3) exception, {exception}")
+            reasons.append(f"obligations: data subjects not informed: Art. 34(3) exception, {exception}")
         else:
             channel = "public_notice" if facts.get("disproportionate_effort") else "direct"
             public = " by public communication (Art. 34(3)(c))" if channel == "public_notice" else ""
-            reasons.append(f"high risk: inform the data subjects without undue delay (Art. 34(1)){public}")
+            reasons.append("obligations: high risk → inform the data subjects without undue delay "
+                           f"(Art. 34(1)){public}")
             out.append({**_obligation("data_subjects", None, aware, DATA_SUBJECT_HOURS), "channel": channel})
     return out
 
 
 def art34_exception(facts: dict[str, Any]) -> str | None:
-    """The Art. 34(3)(a)/(b) exceptions that remove the duty to tell the data subjects."""
-    if facts.get("encrypted") and not facts.get("key_compromised"):
+    """The Art. 34(3)(a)/(b) exceptions that remove the duty to tell the data subjects. Unintelligible
+    data (a) answers a loss of confidentiality only: it does not give back lost or altered data."""
+    confidentiality_only = set(facts.get("breach_types") or []) == {"confidentiality"}
+    if facts.get("encrypted") and not facts.get("key_compromised") and confidentiality_only:
         return "(a) data unintelligible (encrypted, key not compromised)"
     if facts.get("risk_removed_by_measures"):
         return "(b) later measures ensure the high risk is no longer likely"
@@ -181,6 +134,18 @@ def _obligation(kind: str, country: str | None, aware: datetime, hours: int) -> 
         item["country"] = country
         item["authority"] = authority_for(country)
     return item
+
+
+def reassess_obligations(current: dict[str, dict[str, Any]], decided: list[dict[str, Any]]
+                         ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
+    """What a later assessment changes: obligations to add, ones to re-time or reopen, open ones to
+    withdraw. A met obligation stays met: a notice sent cannot be unsent (it stays in the report)."""
+    wanted = {o["key"]: o for o in decided}
+    added = [o for key, o in wanted.items() if key not in current]
+    changed = [o for key, o in wanted.items() if key in current and (
+        current[key]["status"] == "withdrawn" or current[key]["due_at"] != o["due_at"])]
+    withdrawn = sorted(key for key, o in current.items() if key not in wanted and o["status"] == "open")
+    return added, changed, withdrawn
 
 
 def obligation_key(kind: str, country: str | None) -> str:
@@ -202,10 +167,11 @@ def deadline_events(obligation: dict[str, Any], now: datetime) -> list[str]:
 
 def deadline_gauges(open_incidents: list[dict[str, Any]], now: datetime,
                     window: timedelta) -> dict[str, int]:
-    """The dashboard's gauges: open incidents, and obligations not met that are overdue or due soon."""
+    """The dashboard's gauges: open incidents, and open obligations (neither met nor withdrawn) that
+    are overdue or due soon."""
     horizon = now + window
     at_risk = sum(1 for incident in open_incidents for o in (incident.get("obligations") or {}).values()
-                  if o.get("status") != "met" and parse(o["due_at"]) <= horizon)
+                  if o.get("status", "open") == "open" and parse(o["due_at"]) <= horizon)
     return {"OpenIncidents": len(open_incidents), "DeadlinesAtRisk": at_risk}
 
 
@@ -235,3 +201,16 @@ def check_action_times(actions: list[dict[str, Any]]) -> None:
         for name in ("due_at", "done_at"):
             if name in action:
                 client_time(action[name], f"actions.{i}.{name}")
+
+
+def check_facts(facts: dict[str, Any]) -> None:
+    """Facts that contradict each other are refused, naming the field (the schema checks each alone)."""
+    recipients, count = facts.get("recipients"), facts.get("recipients_count")
+    if recipients == "none" and count:
+        raise InvalidInputError("recipients_count", "must be 0 when recipients is none")
+    if recipients in ("trusted", "known") and count == 0:
+        raise InvalidInputError("recipients_count", f"must be at least 1 when recipients is {recipients}")
+    if recipients == "none" and facts.get("exfiltrated"):
+        raise InvalidInputError("recipients", "cannot be none when the data was exfiltrated")
+    if recipients not in (None, "none") and "confidentiality" not in (facts.get("breach_types") or []):
+        raise InvalidInputError("recipients", "applies to a loss of confidentiality: add it to breach_types")

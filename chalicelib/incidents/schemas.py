@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.incidents.rules import DATA_CATEGORIES
+from chalicelib.incidents.risk import CONSEQUENCES, DATA_CATEGORIES, RECIPIENTS
 
 _TIME = {"type": "string", "maxLength": 40,
          "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$"}
@@ -58,6 +58,10 @@ ASSESSMENT: dict[str, Any] = {
         "exfiltrated": {"type": "boolean"},
         "malicious": {"type": "boolean"},
         "identifiability": {"enum": ["negligible", "limited", "significant", "maximum"]},
+        "recipients": {"enum": list(RECIPIENTS)},
+        "recipients_count": {"type": "integer", "minimum": 0, "maximum": _MAX_COUNT},
+        "data_recovered": {"type": "boolean"},
+        "consequences": {"type": "array", "uniqueItems": True, "items": {"enum": list(CONSEQUENCES)}},
         "aware_at": _TIME,
         "description": _TEXT,
         "likely_consequences": _TEXT,

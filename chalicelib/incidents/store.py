@@ -243,11 +243,15 @@ def get_incident(incident_id: str, now: datetime) -> dict[str, Any]:
 
 def update_incident(incident_id: str, sets: dict[str, Any], events: list[dict[str, Any]] | None = None,
                     steps: tuple[str, ...] | None = None, removes: tuple[str, ...] = (),
-                    defaults: dict[str, Any] | None = None) -> None:
-    """SET `a.b` paths (`defaults` only where absent), append timeline events, only at `steps` if given."""
+                    defaults: dict[str, Any] | None = None, appends: dict[str, list[Any]] | None = None) -> None:
+    """SET `a.b` paths (`defaults` only where absent), append timeline events (and `appends` to other
+    lists), only at `steps` if given."""
     names: dict[str, str] = {}
     values: dict[str, Any] = {}
     clauses: list[str] = []
+    for i, (name, items) in enumerate((appends or {}).items()):
+        names[f"#a{i}"], values[f":a{i}"], values[":empty"] = name, dynamo(items), []
+        clauses.append(f"#a{i} = list_append(if_not_exists(#a{i}, :empty), :a{i})")
     for i, (path, value) in enumerate(sets.items()):
         values[f":v{i}"] = dynamo(value)
         clauses.append(_path(f"#p{i}", path, names) + f" = :v{i}")
@@ -324,6 +328,23 @@ def set_obligation_token(incident_id: str, key: str, token: str) -> bool:
             return False
         raise
     return True
+
+
+def withdraw_obligation(incident_id: str, key: str, at: str) -> tuple[bool, str | None]:
+    """A reassessment no longer requires an open obligation: (withdrawn, the Map's token if it waits)."""
+    try:
+        item = _table().update_item(
+            Key={"pk": f"INC#{incident_id}", "sk": "INC"},
+            UpdateExpression="SET #o.#k.#s = :withdrawn, #o.#k.#w = :at",
+            ConditionExpression="#o.#k.#s = :open",
+            ExpressionAttributeNames={"#o": "obligations", "#k": key, "#s": "status", "#w": "withdrawn_at"},
+            ExpressionAttributeValues={":withdrawn": "withdrawn", ":at": at, ":open": "open"},
+            ReturnValues="ALL_NEW")["Attributes"]
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            return False, None  # met meanwhile: a notice sent stays sent
+        raise
+    return True, item["obligations"][key].get("token")
 
 
 def query_incidents(status: str, now: datetime, limit: int = 100) -> list[dict[str, Any]]:

@@ -98,7 +98,8 @@ def test_council_monthly_pack_counts_the_months_closed_incidents(stack: dict[str
     done = {"description": "Tenant check added", "owner": "payroll team", "done_at": _iso(now)}
 
     low_id = walk.intake("Newsletter sent to one wrong, known address")
-    low = walk.close(low_id, _facts(_iso(aware), data_categories=["contact"]), [], [done])
+    low = walk.close(low_id, _facts(_iso(aware), data_categories=["contact"], recipients="known", recipients_count=1,
+                                    data_recovered=True), [], [done])
     medium_id = walk.intake("Delivery addresses visible to a courier partner")
     medium = walk.close(medium_id, _facts(_iso(aware), data_categories=["location"]),
                         [{"kind": "authority", "country": "NO", "sent_at": _iso(aware + timedelta(hours=20))}],

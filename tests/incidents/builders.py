@@ -25,6 +25,7 @@ def facts(**overrides: Any) -> dict[str, Any]:
         "special_categories": False, "subjects_count": 120, "records_count": 120, "countries": ["NO", "SE"],
         "vulnerable_subjects": False, "encrypted": False, "key_compromised": False, "backup_available": True,
         "exfiltrated": False, "malicious": False, "identifiability": "maximum",
+        "recipients": "known", "recipients_count": 40,
         "aware_at": "2026-11-23T08:00:00Z", "description": "Payslips shown to colleagues",
         "likely_consequences": "Colleagues learn salaries", "measures_taken": "Portal access disabled",
     }

@@ -7,18 +7,27 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chalicelib.incidents import rules
+from chalicelib.incidents import risk, rules
 from tests.incidents.builders import facts
 
 AWARE = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
 
-def test_assess_mail_to_known_recipient_is_low_and_documented_only() -> None:
-    # EDPB 01/2021 case 16-like: contact data sent to one wrong, known recipient.
-    verdict = rules.assess(facts(data_categories=["identity", "contact"], countries=["NO"]))
+def test_assess_mail_to_known_recipient_who_returned_it_is_low_and_documented_only() -> None:
+    # EDPB 01/2021 case 13-like: contact data sent to one wrong, known recipient, who sent it back.
+    verdict = rules.assess(facts(data_categories=["identity", "contact"], countries=["NO"], recipients_count=1,
+                                 data_recovered=True))
     assert (verdict.score, verdict.level, verdict.risk) == (1.25, "low", "none")
     assert verdict.obligations == []
     assert any("document only" in r for r in verdict.reasons)
+
+
+def test_assess_mail_to_known_recipient_who_keeps_it_goes_to_the_authority_only() -> None:
+    # EDPB 01/2021 case 16: the same severity, but the recipient keeps the letter.
+    verdict = rules.assess(facts(data_categories=["identity", "contact"], countries=["NO"], recipients_count=1,
+                                 data_recovered=False))
+    assert (verdict.score, verdict.level, verdict.risk) == (1.25, "low", "risk")
+    assert [o["key"] for o in verdict.obligations] == ["authority#NO"]
 
 
 def test_assess_financial_data_seen_by_colleagues_is_high_with_authorities_and_subjects() -> None:
@@ -29,25 +38,33 @@ def test_assess_financial_data_seen_by_colleagues_is_high_with_authorities_and_s
     assert verdict.obligations[0]["authority"]["name"] == "Datatilsynet"
 
 
-def test_assess_ransomware_with_backup_no_exfiltration_needs_no_notification() -> None:
-    # EDPB 01/2021 case 1: encrypted by ransomware, backup available, no exfiltration.
+def test_assess_ransomware_restored_from_backup_within_hours_needs_no_notification() -> None:
+    # EDPB 01/2021 case 1: encrypted by ransomware, backup restored within hours, no exfiltration.
     verdict = rules.assess(facts(breach_types=["availability"], data_categories=["identity", "contact"],
-                                 malicious=True, backup_available=True))
-    assert verdict.score == 1.75
+                                 malicious=True, backup_available=True, restored_within_hours=3))
+    assert verdict.score == 1.5  # DPC 1 × EI 1 + availability 0 + malice 0.5
     assert verdict.risk == "none"
     assert verdict.obligations == []
 
 
+def test_assess_ransomware_with_a_backup_not_yet_restored_is_a_risk() -> None:
+    # Conservative default: no restore time stated means not restored yet (temporary unavailability).
+    verdict = rules.assess(facts(breach_types=["availability"], data_categories=["identity", "contact"],
+                                 malicious=True, backup_available=True, countries=["NO"]))
+    assert (verdict.score, verdict.risk) == (1.75, "risk")
+    assert [o["key"] for o in verdict.obligations] == ["authority#NO"]
+
+
 def test_assess_stolen_encrypted_laptop_with_safe_key_is_low() -> None:
     verdict = rules.assess(facts(encrypted=True, key_compromised=False, exfiltrated=True))
-    assert verdict.score == 3 * 0.25 + 0.5
-    assert verdict.level == "low"
-    assert "encrypted" in verdict.reasons[1]
+    assert verdict.score == 3 * 0.25  # EI negligible, and no confidentiality CB: unintelligible
+    assert (verdict.level, verdict.risk) == ("low", "none")
+    assert any(r.startswith("encryption: ") and "EI 0.25" in r for r in verdict.reasons)
 
 
 def test_assess_exfiltrated_health_data_is_very_high_and_a_crisis() -> None:
     verdict = rules.assess(facts(data_categories=["health"], special_categories=True, exfiltrated=True,
-                                 malicious=True, countries=["NL"]))
+                                 malicious=True, countries=["NL"], recipients="unknown"))
     assert verdict.score == 5.0
     assert verdict.level == "very high"
     assert verdict.crisis is True
@@ -62,6 +79,7 @@ def test_assess_processor_informs_the_controller_only_within_24h() -> None:
     verdict = rules.assess(facts(role="processor", data_categories=["health"], exfiltrated=True))
     assert [(o["kind"], o["due_at"]) for o in verdict.obligations] == [("controller", "2026-11-24T08:00:00Z")]
     assert any("processor" in r for r in verdict.reasons)
+    assert verdict.articles["art33"]["applies"] is False and "controller decides" in verdict.articles["art33"]["why"]
 
 
 def test_assess_lead_authority_is_notified_once_naming_the_other_countries() -> None:
@@ -161,7 +179,7 @@ def test_level_for_enisa_thresholds_at_their_edges(score: float, level: str) -> 
 
 
 @given(categories=st.lists(st.sampled_from(rules.DATA_CATEGORIES), unique=True, max_size=5),
-       identifiability=st.sampled_from(list(rules.EI_SCORE)),
+       identifiability=st.sampled_from(list(risk.EI_SCORE)),
        types=st.lists(st.sampled_from(["confidentiality", "integrity", "availability"]), min_size=1,
                       unique=True),
        flags=st.lists(st.booleans(), min_size=4, max_size=4))

@@ -119,7 +119,7 @@ def test_workflow_crisis_mobilises_the_crisis_team(api: Any, driver: Any, frozen
 
 def test_workflow_no_risk_goes_straight_to_mitigation(api: Any, driver: Any, frozen_now: Any) -> None:
     incident_id = open_incident(api, driver)
-    verdict = assess(api, driver, incident_id, data_categories=["contact"], countries=["NO"])
+    verdict = assess(api, driver, incident_id, data_categories=["contact"], countries=["NO"], data_recovered=True)
     assert verdict["obligations"] == []
     report = finish(api, driver, incident_id)
     assert report["notifications"] == []
@@ -193,6 +193,16 @@ def test_admin_reassessment_and_coordinator_change_are_in_the_timeline(api: Any,
     ({"subjects_count": 10**40}, "subjects_count"),  # more digits than a DynamoDB number holds
     ({"records_count": 10**40}, "records_count"),
     ({"restored_within_hours": 1e300}, "restored_within_hours"),
+    ({"recipients": "colleagues"}, "recipients"),
+    ({"recipients_count": -1}, "recipients_count"),
+    ({"recipients_count": 2.5}, "recipients_count"),
+    ({"data_recovered": "yes"}, "data_recovered"),
+    ({"consequences": ["embarrassment"]}, "consequences.0"),
+    ({"consequences": ["distress", "distress"]}, "consequences"),
+    ({"recipients": "none", "recipients_count": 3}, "recipients_count"),
+    ({"recipients": "known", "recipients_count": 0}, "recipients_count"),
+    ({"recipients": "none", "recipients_count": 0, "exfiltrated": True}, "recipients"),
+    ({"breach_types": ["availability"], "recipients": "public"}, "recipients"),
 ])
 def test_admin_assessment_bad_input_is_400_naming_the_field(api: Any, frozen_now: Any, overrides: Any,
                                                             field: str) -> None:
