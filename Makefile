@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-slow bench lint package clean
+.PHONY: run test test-slow fuzz mutation bench lint package clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,19 @@ test: $(STAMP) $(BROWSER)
 test-slow: $(STAMP)
 	$(BIN)/python -m pytest -q -m slow
 
+# The long schemathesis run (coverage phase + 150 examples per operation and mode) on its own stack;
+# also part of test-slow. docs/TESTING.md.
+fuzz: $(STAMP)
+	$(BIN)/python -m pytest -q -s -m slow tests/e2e/test_fuzz_api.py
+
+# mutmut over the pure rules, masking, signing and the CSV writers against the unit tests only
+# (tests/ lists them in pyproject.toml's [tool.mutmut]); the score and survivors go to docs/TESTING.md.
+# Not in `make test`: it takes 10-25 minutes on 2 cores.
+mutation: $(STAMP)
+	rm -rf mutants && mkdir -p .local
+	$(BIN)/mutmut run --max-children 2 > .local/mutmut.log 2>&1 || { tail -30 .local/mutmut.log; exit 1; }
+	$(BIN)/python -m tests.mutation
+
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
@@ -49,4 +62,4 @@ package: $(STAMP)
 	$(BIN)/python -m devstack.package
 
 clean:
-	rm -rf $(VENV) .local out
+	rm -rf $(VENV) .local out mutants

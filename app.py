@@ -12,6 +12,8 @@ from chalicelib.links import routes as link_routes
 from chalicelib.obs import logger, metrics
 from chalicelib.privacy import routes as privacy_routes
 from chalicelib.privacy import service as privacy_service
+from chalicelib.requests import routes as request_routes
+from chalicelib.requests import service as request_service
 from chalicelib.surveys import routes as survey_routes
 from chalicelib.web import routes as web_routes
 
@@ -34,11 +36,18 @@ app.register_blueprint(openapi.routes)
 app.register_blueprint(web_routes.web)
 app.register_blueprint(link_routes.public)
 app.register_blueprint(link_routes.admin)
+app.register_blueprint(request_routes.public)
+app.register_blueprint(request_routes.admin)
 
 
 @app.schedule(Rate(1, unit=Rate.DAYS), name="privacy_retention")
 def privacy_retention(event: object) -> None:
     privacy_service.run_retention()
+
+
+@app.schedule(Rate(1, unit=Rate.HOURS), name="privacy_requests_overdue")
+def privacy_requests_overdue(event: object) -> None:
+    request_service.count_overdue()  # the PrivacyRequestsOverdue metric; infra/privacy.yaml alarms on it
 
 
 # Incidents: infra/incidents.yaml replaces each placeholder ARN with its queue's (and sets

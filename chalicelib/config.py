@@ -62,6 +62,30 @@ def _incident_settings() -> IncidentSettings:
 
 
 @dataclass(frozen=True)
+class SelfServiceSettings:
+    """Privacy requests filed by people themselves (infra/privacy.yaml, .chalice/config.json)."""
+
+    sender: str = ""
+    exports_bucket: str = ""
+    instant: tuple[str, ...] = ()  # of erasure, restriction, objection: done at once, not reviewed
+    per_address: int = 3  # requests per address per hour
+    per_client: int = 20  # requests per client (source IP) per hour
+    download_hours: int = 72  # life of the signed download link (the bucket expires exports later)
+
+
+def _self_service_settings() -> SelfServiceSettings:
+    env = os.environ.get
+    return SelfServiceSettings(
+        sender=env("PRIVACY_REQUESTS_SENDER", ""),
+        exports_bucket=env("PRIVACY_EXPORTS_BUCKET", ""),
+        instant=tuple(r.strip() for r in env("PRIVACY_SELF_SERVICE_INSTANT", "").split(",") if r.strip()),
+        per_address=_int("PRIVACY_REQUESTS_PER_ADDRESS", 3),
+        per_client=_int("PRIVACY_REQUESTS_PER_CLIENT", 20),
+        download_hours=min(_int("PRIVACY_DOWNLOAD_LINK_HOURS", 72), 7 * 24),
+    )
+
+
+@dataclass(frozen=True)
 class Settings:
     stage: str
     region: str
@@ -99,6 +123,7 @@ class Settings:
     # any user id. Deployed stages refuse them (issue 11.2); prod refuses the setting itself.
     allow_unverified_identity: bool = False
     incidents: IncidentSettings = field(default_factory=lambda: IncidentSettings())
+    self_service: SelfServiceSettings = field(default_factory=lambda: SelfServiceSettings())
 
 
 def _int(name: str, default: int) -> int:
@@ -180,6 +205,7 @@ def get_settings() -> Settings:
         webhook_allow_local_http=os.environ.get("WEBHOOK_ALLOW_LOCAL_HTTP", "") == "true",
         allow_unverified_identity=_allow_unverified_identity(stage),
         incidents=_incident_settings(),
+        self_service=_self_service_settings(),
     )
 
 

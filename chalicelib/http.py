@@ -15,8 +15,9 @@ from chalicelib.errors import (
     PayloadTooLargeError,
     TrustloopError,
     UnsupportedMediaTypeError,
+    from_aws,
 )
-from chalicelib.obs import logger
+from chalicelib.obs import log_failure
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -35,8 +36,14 @@ ACCEPTED_CONTENT_TYPES = [
     "application/octet-stream",
 ]
 
+# DynamoDB stores at most 32 levels of nesting; a body deeper than that could never be stored, and
+# Python's recursive JSON parser and validators fail (RecursionError) a few thousand levels down.
+MAX_JSON_DEPTH = 32
+
 # Admin routes are IAM-authorised in AWS (SigV4); chalice.local lets them through.
 ADMIN: dict[str, Any] = {"authorizer": IAMAuthorizer()}
+
+
 
 
 def errors(route: Callable[..., Any]) -> Callable[..., Any]:
@@ -46,14 +53,23 @@ def errors(route: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return route(*args, **kwargs)
-        except TrustloopError as exc:
-            return json_response(exc.to_body(), exc.status, getattr(exc, "headers", None))
-        except Exception:
-            logger.exception("unhandled error")
-            body = {"error": "internal_error", "message": "internal error", "field": None}
-            return json_response(body, 500)
+        except Exception as exc:  # noqa: BLE001 - every error leaves as a response, none as a traceback
+            error = as_trustloop_error(exc)
+            return json_response(error.to_body(), error.status, error.headers)
 
     return wrapper
+
+
+def as_trustloop_error(exc: Exception) -> TrustloopError:
+    """Ours as they are; AWS's 'retry' answers translated (409/503 + Retry-After); the rest a logged 500."""
+    if isinstance(exc, TrustloopError):
+        return exc
+    translated = from_aws(exc)
+    if translated is not None:
+        log_failure("AWS asked us to retry", exc, level="warning", status=translated.status)
+        return translated
+    log_failure("unhandled error", exc)
+    return TrustloopError("internal error")
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -104,11 +120,38 @@ def parse_body(request: Request, schema: dict[str, Any]) -> dict[str, Any]:
     if len(raw) > limit:
         raise PayloadTooLargeError(f"body is over {limit} bytes", "body")
     try:
-        data = json.loads(raw.decode("utf-8"), parse_constant=_not_json, parse_float=_finite)
+        text = raw.decode("utf-8")
+        if json_depth(text) > MAX_JSON_DEPTH:
+            raise InvalidInputError("body", f"nested more than {MAX_JSON_DEPTH} levels deep")
+        data = json.loads(text, parse_constant=_not_json, parse_float=_finite)
     except ValueError as exc:  # UnicodeDecodeError, JSONDecodeError, NaN/Infinity, 1e999
         raise InvalidInputError("body", f"malformed JSON ({type(exc).__name__})") from None
+    except RecursionError:  # not reachable under MAX_JSON_DEPTH; kept so no parser depth is a 500
+        raise InvalidInputError("body", "nested too deeply") from None
     result: dict[str, Any] = validate(data, schema)
     return result
+
+
+def json_depth(text: str) -> int:
+    """How deep the brackets of a JSON text nest, outside strings; one linear pass, no parsing."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
 
 
 def _not_json(name: str) -> Any:

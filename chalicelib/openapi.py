@@ -21,18 +21,23 @@ _ERROR = {
 
 
 def spec(summary: str, *, body: dict[str, Any] | None = None, query: dict[str, Any] | None = None,
-         form: dict[str, Any] | None = None, status: int = 200,
-         tag: str | None = None, auth: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+         form: dict[str, Any] | None = None, status: int = 200, tag: str | None = None,
+         auth: str | None = None,
+         produces: dict[str, str] | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Describe a route for the OpenAPI document (put it right under the route decorator).
 
     `body` is a JSON body's schema, `form` a form post's (application/x-www-form-urlencoded), `status`
     the success status, `auth` a security scheme of a public route (admin routes get `sigv4` from their
     authorizer). Path parameters are documented from the route's path, as non-empty strings.
+    `produces` names the ids the success body carries, as JSON pointers (`{"survey_id": "/survey_id"}`):
+    the document links them to every operation taking that path parameter (OpenAPI links, which
+    schemathesis's stateful phase follows).
     """
 
     def mark(view: Callable[..., Any]) -> Callable[..., Any]:
         view.__openapi__ = {"summary": summary, "body": body, "query": query,  # type: ignore[attr-defined]
-                            "form": form, "status": status, "tag": tag, "auth": auth}
+                            "form": form, "status": status, "tag": tag, "auth": auth,
+                            "produces": produces or {}}
         return view
 
     return mark
@@ -52,6 +57,7 @@ def build_document(route_table: dict[str, dict[str, Any]]) -> dict[str, Any]:
         for method, op in ops.items():  # one view serving two methods: operationIds must be unique
             if ids[op["operationId"]] > 1:
                 op["operationId"] += f"_{method}"
+    _link(paths)
     return {
         "openapi": "3.1.0",
         "info": {"title": "trustloop API", "version": "1"},
@@ -70,6 +76,20 @@ _PATH_PARAMETER = {"type": "string", "minLength": 1}
 _EDIT_TOKEN = {"type": "http", "scheme": "bearer",
                "description": "the edit_token of the response's 201: signed, bound to that response id, "
                               "expires with the comment's edit window"}
+
+
+def _link(paths: dict[str, Any]) -> None:
+    """OpenAPI links from each operation that produces an id to each one taking it in its path."""
+    operations = [op for ops in paths.values() for op in ops.values()]
+    for producer in operations:
+        success = next(iter(producer["responses"].values()))
+        for name, pointer in producer.pop("x-produces", {}).items():
+            for consumer in operations:
+                if consumer is not producer and any(p["name"] == name and p["in"] == "path"
+                                                    for p in consumer["parameters"]):
+                    success.setdefault("links", {})[f"{name}_to_{consumer['operationId']}"] = {
+                        "operationId": consumer["operationId"],
+                        "parameters": {f"path.{name}": f"$response.body#{pointer}"}}
 
 
 def _operation(path: str, method: str, entry: Any, info: dict[str, Any]) -> dict[str, Any]:
@@ -103,6 +123,8 @@ def _operation(path: str, method: str, entry: Any, info: dict[str, Any]) -> dict
         op["security"] = [{info["auth"]: []}]
         op["responses"]["401"] = {"description": "missing or wrong credential",
                                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    if info.get("produces"):
+        op["x-produces"] = info["produces"]  # turned into links once every operationId is final
     return op
 
 

@@ -18,6 +18,8 @@ def main() -> int:
     console = route_output(run_log)
     stack = Stack(moto_port=int(os.environ.get("MOTO_PORT", "5000")),
                   api_port=int(os.environ.get("API_PORT", "8000")), run_log=str(run_log))
+    if stack_file is not None:  # a test's stack keeps its outbox beside its stack file
+        stack.outbox_dir = stack_file.parent / "outbox"
     try:
         stack.start()
     except OSError as exc:
@@ -43,6 +45,9 @@ def summary(stack: Stack, path: object) -> str:
         f"trustloop is running locally (started in {stack.started_in:.1f} s)",
         f"  API   {stack.api_url}   (try {stack.api_url}/v1/openapi.json)",
         f"  demo  {stack.api_url}/demo   (the survey banner on a stand-in host page)",
+        f"  mail  {stack.api_url}/_local/outbox   (every e-mail SES would send; .eml files in "
+        f"{stack.outbox_dir})",
+        f"  privacy requests  {stack.api_url}/privacy/request   (the form a person uses)",
         f"  AWS   {stack.moto_url}   (moto; region {stack.description()['region']})",
         f"  stack {path}",
         f"  log   {stack.run_log}   (functions' JSON logs, metrics, requests; this console shows errors and events)",

@@ -24,11 +24,13 @@ class Stack:
     moto_port: int
     api_port: int
     stage: str = "dev"
+    outbox_dir: Path = ROOT / ".local" / "outbox"
     run_log: str | None = None
     resources: dict[str, dict[str, str]] = field(default_factory=dict)
     environment: dict[str, str] = field(default_factory=dict)
     _moto: Any = None
     _api: Any = None
+    outbox: Any = None
     _threads: list[threading.Thread] = field(default_factory=list)
     _stop: threading.Event = field(default_factory=threading.Event)
 
@@ -54,11 +56,17 @@ class Stack:
         # (deployed stages refuse them; `make package` refuses a stage that sets this).
         self.environment["ALLOW_UNVERIFIED_IDENTITY"] = "true"
         os.environ.update(self.environment)
+        from devstack.outbox import Outbox
+
+        self.outbox = Outbox(self.outbox_dir, REGION)
         app = self._start_api()
         _seed_demo()
         from devstack import events
 
         self._threads += events.start_pollers(app, template, provisioner.resolver, self._stop)
+        mail = threading.Thread(target=self.outbox.run, args=(self._stop,), name="outbox", daemon=True)
+        mail.start()
+        self._threads.append(mail)
         self.started_in = time.monotonic() - started
         return self
 
@@ -82,7 +90,7 @@ class Stack:
 
         config = CLIFactory(project_dir=str(ROOT)).create_config_obj(chalice_stage_name=self.stage)
         app = config.chalice_app
-        server = create_server(app, config, "127.0.0.1", self.api_port)
+        server = create_server(app, config, "127.0.0.1", self.api_port, outbox=self.outbox)
         thread = threading.Thread(target=server.serve_forever, name="api", daemon=True)
         thread.start()
         self._api = server
@@ -108,6 +116,8 @@ class Stack:
             "moto_url": self.moto_url,
             "region": REGION,
             "stage": self.stage,
+            "outbox_dir": str(self.outbox_dir),
+            "outbox_url": f"{self.api_url}/_local/outbox",
             "run_log": self.run_log,
             **named,
             **({"inbound_mail_prefix": self.environment["INBOUND_MAIL_PREFIX"]}

@@ -39,6 +39,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 def _reset_caches() -> None:
     from chalicelib import aws, clock, config, secrets
+    from chalicelib.obs import metrics
     from chalicelib.surveys import service
 
     config.reset()
@@ -46,6 +47,9 @@ def _reset_caches() -> None:
     secrets.reset()
     service.forget_catalogue()
     clock.freeze(None)
+    # Disabled metrics are never flushed: without this, a metric's 100th value across tests makes
+    # Powertools serialise it mid-test (and fail without a namespace).
+    metrics.clear_metrics()
 
 
 @pytest.fixture

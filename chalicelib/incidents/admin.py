@@ -84,7 +84,7 @@ def record_assessment(incident_id: str, facts: dict[str, Any], actor: str) -> di
     step = incident["step"]
     if step == "scoring" and incident.get("assessment") == facts:
         # recorded, but the answer to the workflow may have been lost (a crash, a 503): send it again
-        service.complete_task(incident["tokens"]["assessment"], {"recorded": True})
+        _resume(incident_id, incident, "assessment", {"recorded": True})
         return {"incident_id": incident_id, **verdict.as_dict()}
     if step not in ("assessment", "scoring", *REASSESSABLE):
         raise StepConflictError(f"incident {incident_id} is at step {step}: no assessment now", "incident_id")

@@ -8,7 +8,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 
 from chalicelib import clock
 from chalicelib.incidents import intake, service, tasks
-from chalicelib.obs import metrics
+from chalicelib.obs import failure_logged, metrics
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -37,7 +37,12 @@ def _mail(record: SQSRecord) -> None:
 
 def _batch(event: dict[str, Any], context: Any, handler: Any, metric: str) -> dict[str, Any]:
     metrics.add_metric(name=metric, unit=MetricUnit.Count, value=len(event.get("Records") or []))
-    result = process_partial_response(event=event, record_handler=handler,
+
+    def logged(record: SQSRecord) -> None:  # a failed record is logged by class and code, not text
+        with failure_logged("record failed", message_id=record.message_id, handler=metric):
+            handler(record)
+
+    result = process_partial_response(event=event, record_handler=logged,
                                       processor=BatchProcessor(event_type=EventType.SQS), context=context)
     return dict(result)
 

@@ -1,7 +1,16 @@
-"""The incident report (Art. 33(5) register entry): JSON for machines, Markdown for people. Pure."""
+"""The incident report (Art. 33(5) register entry): JSON for machines, Markdown for people. Pure.
+
+The Markdown holds only assessed fields (what administrators recorded, never what a reporter
+wrote), and every value is escaped as it is interpolated (`md`): free text cannot add a link, an
+image, HTML or a heading; a value from a vocabulary (`word`) is shown only if it is one.
+"""
 from __future__ import annotations
 
+import html
+import re
 from typing import Any
+
+from chalicelib.incidents.rules import DATA_CATEGORIES
 
 REPORT_VERSION = 1
 _FACTS = ("role", "breach_types", "data_categories", "special_categories", "subjects_count", "records_count",
@@ -23,7 +32,8 @@ def build(incident: dict[str, Any]) -> dict[str, Any]:
         "report_version": REPORT_VERSION,
         "incident_id": incident["incident_id"],
         "alert_id": incident.get("alert_id"),
-        "product": facts.get("product") or incident.get("product"),
+        # Assessed only: the alert's product is what a reporter typed on a public form.
+        "product": facts.get("product"),
         "created_at": incident.get("created_at"),
         "closed_at": incident.get("closed_at"),
         "created_month": (incident.get("created_at") or "")[:7],
@@ -81,45 +91,79 @@ def notification_entry(obligation: dict[str, Any], facts: dict[str, Any],
     }
 
 
+# Every ASCII punctuation mark CommonMark gives a meaning to (links, images, emphasis, code, headings,
+# lists, tables, quotes, setext underlines); backslash-escaped, which CommonMark allows for any of them.
+_MARKDOWN_SIGNS = re.compile(r"([\\`*_{}\[\]()#+\-!|~=:])")
+_SPACES = re.compile(r"\s+")
+# Our own formats, shown as they are when (and only when) a value has exactly that form.
+_PLAIN = re.compile(r"INC-\d{4}-\d{6,}|\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?")
+# Vocabulary values are our own identifiers: lowercase words, digits, "_", "-", spaces.
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9_ -]{0,39}")
+_COUNTRY = re.compile(r"[A-Z]{2}")
+
+
+def md(value: Any) -> str:
+    """`value` as inert Markdown text on one line: HTML characters as entities, Markdown signs
+    backslash-escaped, line breaks as spaces (a value never starts a new block)."""
+    text = _SPACES.sub(" ", str(value)).strip()
+    if _PLAIN.fullmatch(text):
+        return text
+    return _MARKDOWN_SIGNS.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def word(value: Any, allowed: tuple[str, ...] | None = None) -> str:
+    """A vocabulary value, shown only if it is one (`allowed`, or the shape of our identifiers)."""
+    text = str(value)
+    ok = text in allowed if allowed is not None else bool(_TOKEN.fullmatch(text) or _COUNTRY.fullmatch(text))
+    return md(text) if ok else "(not in the vocabulary)"
+
+
+def _or(value: Any, default: str = "n/a") -> str:
+    return md(value) if value not in (None, "", []) else default
+
+
 def markdown(report: dict[str, Any]) -> str:
-    """The readable rendering administrators open in the S3 console."""
+    """The readable rendering administrators open in the S3 console; every value escaped."""
     sev = report.get("severity") or {}
+    categories = [word(c, DATA_CATEGORIES) for c in report.get("categories") or []]
     lines = [
-        f"# Incident report {report['incident_id']}", "",
-        f"- Product: {report.get('product') or 'n/a'}",
-        f"- Opened: {report.get('created_at')} — closed: {report.get('closed_at')}",
-        f"- Coordinator: {report.get('coordinator') or 'n/a'}",
-        f"- Severity: {sev.get('level', 'n/a')} (score {sev.get('score', 'n/a')}), "
-        f"risk {report.get('risk')}, "
+        f"# Incident report {md(report['incident_id'])}", "",
+        f"- Product: {_or(report.get('product'))}",
+        f"- Opened: {_or(report.get('created_at'))} — closed: {_or(report.get('closed_at'))}",
+        f"- Coordinator: {_or(report.get('coordinator'))}",
+        f"- Severity: {word(sev['level']) if sev.get('level') else 'n/a'} (score {_or(sev.get('score'))}), "
+        f"risk {word(report.get('risk'))}, "
         f"crisis: {'yes' if report.get('crisis') else 'no'}",
-        f"- Data categories: {', '.join(report.get('categories') or []) or 'n/a'}", "",
-        "## Details", "", str((report.get("assessment") or {}).get("description") or ""), "",
-        "## Root cause", "", f"{report.get('root_cause') or 'n/a'} "
+        f"- Data categories: {', '.join(categories) or 'n/a'}", "",
+        "## Details", "", md((report.get("assessment") or {}).get("description") or ""), "",
+        "## Root cause", "", f"{_or(report.get('root_cause'))} "
         f"(confirmed: {'yes' if report.get('root_cause_confirmed') else 'no'})", "",
-        "## Consequences for data subjects", "", str(report.get("consequences") or "n/a"), "",
-        "## Severity reasons", "", *[f"- {r}" for r in report.get("reasons") or []], "",
+        "## Consequences for data subjects", "", _or(report.get("consequences")), "",
+        "## Severity reasons", "", *[f"- {md(r)}" for r in report.get("reasons") or []], "",
         "## Assessments", "",
-        *[f"- {a['at']}: severity {a['verdict']['severity']['level']} (score {a['verdict']['severity']['score']}), "
-          f"risk {a['verdict']['risk']}; obligations {', '.join(a['obligations']) or 'none'}"
-          + "".join(f"; {what} {', '.join(a[what])}" for what in ("added", "withdrawn") if a.get(what))
+        *[f"- {md(a['at'])}: severity {word(a['verdict']['severity']['level'])} "
+          f"(score {md(a['verdict']['severity']['score'])}), risk {word(a['verdict']['risk'])}; "
+          f"obligations {', '.join(md(o) for o in a['obligations']) or 'none'}"
+          + "".join(f"; {what} {', '.join(md(o) for o in a[what])}" for what in ("added", "withdrawn") if a.get(what))
           for a in report.get("assessments") or []], "",
         "## Notifications", "",
     ]
     for n in report["notifications"]:
-        where = f" {n['country']}" if n.get("country") else ""
-        late = f"; late: {n['late_reason']}" if n.get("late_reason") else ""
-        lines.append(f"- {n['kind']}{where}: due {n['due_at']}, {n['status']}, "
-                     f"sent {n.get('sent_at') or '-'} "
-                     f"(on time: {n.get('on_time')}){late}; reference {n.get('reference') or '-'}")
+        where = f" {word(n['country'])}" if n.get("country") else ""
+        late = f"; late: {md(n['late_reason'])}" if n.get("late_reason") else ""
+        lines.append(f"- {word(n['kind'])}{where}: due {md(n['due_at'])}, {word(n['status'])}, "
+                     f"sent {_or(n.get('sent_at'), '-')} "
+                     f"(on time: {md(n.get('on_time'))}){late}; reference {_or(n.get('reference'), '-')}")
     if not report["notifications"]:
         lines.append("- none required (documented only, Art. 33(5))")
     lines += ["", "## Mitigating actions", ""]
-    lines += [f"- {a['description']} (owner {a.get('owner') or '-'}, due {a.get('due_at') or '-'}, "
-              f"done {a.get('done_at') or 'open'})" for a in report["actions"]] or ["- none"]
+    lines += [f"- {md(a['description'])} (owner {_or(a.get('owner'), '-')}, due {_or(a.get('due_at'), '-')}, "
+              f"done {_or(a.get('done_at'), 'open')})" for a in report["actions"]] or ["- none"]
     review = report.get("review") or {}
     lines += ["", "## Review meeting", "",
-              f"- Held: {review.get('held_at')}; attendees: {', '.join(review.get('attendees') or [])}",
-              f"- Process adherence: {review.get('process_adherence')}",
-              f"- Lessons: {review.get('lessons')}", "", "## Timeline", ""]
-    lines += [f"- {e['at']} {e['event']} ({e['actor']})" for e in report["timeline"]]
+              f"- Held: {md(review.get('held_at'))}; attendees: "
+              f"{', '.join(md(a) for a in review.get('attendees') or [])}",
+              f"- Process adherence: {md(review.get('process_adherence'))}",
+              f"- Lessons: {md(review.get('lessons'))}", "", "## Timeline", ""]
+    lines += [f"- {md(e['at'])} {md(e['event'])} ({md(e['actor'])})" for e in report["timeline"]]
     return "\n".join(lines) + "\n"

@@ -34,7 +34,7 @@ def post_alert() -> Any:
 
 
 @admin.route("/v1/admin/incidents", methods=["GET"], **http.ADMIN)
-@openapi.spec("List incidents", query=schemas.LIST_QUERY)
+@openapi.spec("List incidents", query=schemas.LIST_QUERY, produces={"incident_id": "/incidents/0/incident_id"})
 @http.errors
 def list_incidents() -> Any:
     params = http.parse_query(admin.current_request, schemas.LIST_QUERY)

@@ -11,7 +11,7 @@ from chalicelib import aws, clock, signing
 from chalicelib.config import get_settings
 from chalicelib.errors import UnavailableError
 from chalicelib.incidents import mail, store, waits
-from chalicelib.obs import logger
+from chalicelib.obs import log_failure, logger
 from chalicelib.secrets import get_app_secrets
 
 if TYPE_CHECKING:
@@ -26,8 +26,8 @@ def queue_alert(alert_id: str) -> None:
     try:
         aws.client("sqs").send_message(QueueUrl=_settings().alerts_queue_url,
                                        MessageBody=json.dumps({"alert_id": alert_id}))
-    except ClientError:
-        logger.exception("alert not queued", extra={"alert_id": alert_id})
+    except ClientError as exc:
+        log_failure("alert not queued", exc, alert_id=alert_id)
         raise UnavailableError("the alert is stored but could not be queued; retry later") from None
 
 
@@ -100,7 +100,10 @@ def intake_mail(bucket: str, key: str) -> str:
     elif existing.get("source", {}).get("key") != key:
         store.add_duplicate(alert_id, {"bucket": bucket, "key": key, "received_at": clock.iso(now)})
         logger.info("duplicate Message-ID", extra={"alert_id": alert_id})
-    queue_alert(alert_id)  # again on redelivery: the execution name makes it start once
+    try:  # again on redelivery: the execution name makes it start once
+        queue_alert(alert_id)
+    except UnavailableError:
+        return alert_id  # stored, so safe: the sweep queues it (no need to retry the whole mail)
     store.mark_queued(alert_id, now)
     return alert_id
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib import aws, clock
 from chalicelib.config import get_settings
 from chalicelib.incidents import report, rules, service, store, waits
-from chalicelib.obs import logger
+from chalicelib.obs import log_failure, logger
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -38,8 +38,7 @@ def run(message: dict[str, Any]) -> None:
     try:
         output = AUTOMATIC[task](message, clock.now())
     except Exception as exc:
-        logger.error("task failed", extra={"task": task, "alert_id": message.get("alert_id"),
-                                           "error": type(exc).__name__})
+        log_failure("task failed", exc, task=task, alert_id=message.get("alert_id"))
         service.fail_task(token, "TaskFailed", type(exc).__name__)
         return
     service.complete_task(token, output)

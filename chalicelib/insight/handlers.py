@@ -15,6 +15,7 @@ from chalice import Blueprint, Cron, Rate
 from chalicelib import jobs
 from chalicelib.insight import jobs as insight_jobs  # noqa: F401 (registers the insight jobs)
 from chalicelib.insight import service, webhooks
+from chalicelib.obs import failure_logged
 
 events = Blueprint(__name__)
 
@@ -25,16 +26,18 @@ QUEUE_PLACEHOLDER = "arn:aws:sqs:eu-west-1:123456789012:webhook-queue-wired-in-i
 @events.on_dynamodb_record(stream_arn=STREAM_PLACEHOLDER, batch_size=100, starting_position="TRIM_HORIZON")
 def handle_feedback_stream(event: Any) -> None:
     """Responses and events into aggregates, follow-ups and webhooks; a failure retries the batch."""
-    for record in event:
-        service.apply_record(
-            record.event_name,
-            service.from_stream_image(record.new_image),
-            service.from_stream_image(record.old_image),
-        )
+    with failure_logged("stream batch failed"):  # the runtime would log the exception's text
+        for record in event:
+            service.apply_record(
+                record.event_name,
+                service.from_stream_image(record.new_image),
+                service.from_stream_image(record.old_image),
+            )
 
 
 def _deliver(record: Any) -> None:
-    webhooks.deliver(json.loads(record.body))
+    with failure_logged("webhook delivery failed", message_id=record.message_id):
+        webhooks.deliver(json.loads(record.body))
 
 
 @events.on_sqs_message(queue_arn=QUEUE_PLACEHOLDER, batch_size=10)

@@ -3,6 +3,8 @@
 Each check returns findings `{rule, severity, message, match}`: `block` must be fixed before
 sending; `route` means the case goes to management or corporate communication first.
 Word lists are deliberately short and literal: a finding is a prompt for a person, not a verdict.
+Drafts are matched in their skeleton (chalicelib.normalise): a soft hyphen or zero-width space
+inside a word, full-width letters or Cyrillic look-alikes do not hide it.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
+
+from chalicelib.normalise import skeleton
 
 LANGUAGES = ("en", "nb", "sv")
 
@@ -169,8 +173,8 @@ class Draft:
 
 
 def _find(words: list[str], text: str) -> list[str]:
-    lowered = text.lower()
-    return [w for w in words if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", lowered)]
+    folded = skeleton(text)
+    return [w for w in words if re.search(rf"(?<!\w){re.escape(skeleton(w))}(?!\w)", folded)]
 
 
 def _languages(language: str) -> list[str]:
@@ -220,7 +224,7 @@ def _signature_findings(draft: Draft) -> list[dict[str, Any]]:
     for part, value in (("name", draft.sender_name), ("title", draft.sender_title)):
         if not value or not value.strip():
             out.append(_finding(f"missing_{part}", "block", None, f"sign the reply with your {part}"))
-        elif value.strip().lower() not in draft.text.lower():
+        elif skeleton(value).strip() not in skeleton(draft.text):
             out.append(
                 _finding(f"missing_{part}", "block", value, f"the reply text does not carry your {part}")
             )

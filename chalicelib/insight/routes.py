@@ -37,7 +37,8 @@ def get_scores() -> Any:
 
 
 @admin.route("/v1/admin/followups", methods=["GET"], **http.ADMIN)
-@openapi.spec("Follow-ups in one state (default open), earliest due first", query=schemas.FOLLOWUP_LIST_QUERY)
+@openapi.spec("Follow-ups in one state (default open), earliest due first", query=schemas.FOLLOWUP_LIST_QUERY,
+              produces={"followup_id": "/followups/0/followup_id"})
 @http.errors
 def list_followups() -> Any:
     params = http.parse_query(admin.current_request, schemas.FOLLOWUP_LIST_QUERY)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer
 
-from chalicelib import clock
+from chalicelib import clock, csvfile
 from chalicelib.config import get_settings
 from chalicelib.errors import InvalidInputError
 from chalicelib.insight import rules, store, webhooks
@@ -181,9 +179,7 @@ CSV_FIELDS = (
 
 def report_csv(report: dict[str, Any]) -> str:
     """The report's rows as CSV (one row per group), the columns that apply to the metric."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
+    rows: list[list[Any]] = [list(CSV_FIELDS)]
     for row in report["rows"]:
         flat = dict(row)
         for key in ("ci95", "mean_ci95"):
@@ -191,8 +187,8 @@ def report_csv(report: dict[str, Any]) -> str:
             flat[f"{key}_low"], flat[f"{key}_high"] = low, high
         if report["metric"] == "ces":
             flat["score"] = row.get("mean")
-        writer.writerow(flat)
-    return out.getvalue()
+        rows.append([flat.get(name) for name in CSV_FIELDS])
+    return csvfile.write(rows, lineterminator="\n")
 
 
 # --- rebuild ---------------------------------------------------------------------------------

@@ -1,12 +1,10 @@
 """The pages a person sees after clicking an e-mail survey link (every value escaped)."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs, quote
+from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from chalicelib import http
-from chalicelib.config import get_settings
-from chalicelib.errors import InvalidInputError, PayloadTooLargeError, UnsupportedMediaTypeError
 from chalicelib.links import schemas
 from chalicelib.links.texts import texts
 from chalicelib.web import pages
@@ -55,16 +53,4 @@ def _footer(followed: FollowedLink, t: dict[str, str]) -> str:
 
 def form_comment(request: Request) -> str:
     """The `comment` field of the page's form post, checked like a JSON body."""
-    content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
-    if content_type != "application/x-www-form-urlencoded":
-        raise UnsupportedMediaTypeError("Content-Type must be a form post", "Content-Type")
-    raw = request.raw_body or b""
-    raw = raw.encode() if isinstance(raw, str) else raw
-    if len(raw) > get_settings().max_body_bytes:
-        raise PayloadTooLargeError("the form is too large", "body")
-    try:
-        fields = parse_qs(raw.decode("utf-8"), keep_blank_values=True, max_num_fields=5, strict_parsing=False)
-    except (UnicodeDecodeError, ValueError):
-        raise InvalidInputError("body", "malformed form") from None
-    data: dict[str, Any] = {k: v[-1] for k, v in fields.items()}
-    return str(http.validate(data, schemas.COMMENT_FORM)["comment"])
+    return str(http.validate(pages.form_fields(request), schemas.COMMENT_FORM)["comment"])

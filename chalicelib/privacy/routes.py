@@ -97,7 +97,8 @@ def list_subject_requests() -> Any:
 
 
 @admin.route(f"{_SUBJECTS}/opt-out-links", methods=["POST"], **_ADMIN_BODY)
-@openapi.spec("Issue a signed opt-out link for an e-mail footer", body=schemas.OPT_OUT_LINK, status=201)
+@openapi.spec("Issue a signed opt-out link for an e-mail footer", body=schemas.OPT_OUT_LINK, status=201,
+              produces={"token": "/token"})
 @http.errors
 def issue_opt_out_link() -> Any:
     body = http.parse_body(admin.current_request, schemas.OPT_OUT_LINK)

@@ -5,14 +5,12 @@ Nothing here imports boto3, a store or chalice: every input, `now` and keys incl
 from __future__ import annotations
 
 import calendar
-import csv
-import io
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from chalicelib import signing
+from chalicelib import csvfile, signing
 from chalicelib.errors import InvalidInputError
 
 # What each right is called in the audit log, with its article.
@@ -170,9 +168,7 @@ def export_rows(record: dict[str, Any], held: list[dict[str, Any]]) -> list[list
 
 
 def to_csv(rows: list[list[str]]) -> str:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(rows)
-    return out.getvalue()
+    return csvfile.write(rows)
 
 
 def _flatten(value: Any, prefix: str = "") -> list[tuple[str, str]]:

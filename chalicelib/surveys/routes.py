@@ -40,7 +40,8 @@ def post_decline() -> Any:
 
 
 @public.route("/v1/responses", methods=["POST"], **_BODY)
-@openapi.spec("Store a score (Idempotency-Key honoured)", body=schemas.RESPONSE, status=201)
+@openapi.spec("Store a score (Idempotency-Key honoured)", body=schemas.RESPONSE, status=201,
+              produces={"response_id": "/response_id"})
 @http.errors
 def post_response() -> Any:
     request = public.current_request
@@ -60,7 +61,7 @@ def patch_response(response_id: str) -> Any:
 
 
 @admin.route("/v1/admin/surveys", methods=["POST"], **_ADMIN_BODY)
-@openapi.spec("Create a survey", body=schemas.SURVEY_CREATE, status=201)
+@openapi.spec("Create a survey", body=schemas.SURVEY_CREATE, status=201, produces={"survey_id": "/survey_id"})
 @http.errors
 def create_survey() -> Any:
     body = http.parse_body(admin.current_request, schemas.SURVEY_CREATE)

@@ -5,11 +5,13 @@ import functools
 import html
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
 
 from chalice import Response
 
-from chalicelib.errors import TrustloopError
-from chalicelib.obs import logger
+from chalicelib.config import get_settings
+from chalicelib.errors import InvalidInputError, PayloadTooLargeError, UnsupportedMediaTypeError
+from chalicelib.http import as_trustloop_error
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -66,13 +68,15 @@ def html_errors(css: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             try:
                 return route(*args, **kwargs)
-            except TrustloopError as exc:
+            except Exception as raised:  # noqa: BLE001 - every error leaves as a page, none as a traceback
+                exc = as_trustloop_error(raised)
+                if exc.status == 500:
+                    return message_page("Please try later", "Something went wrong on our side.",
+                                        status=500, css=css)
                 default = "Something is wrong with this request" if exc.status < 500 else "Please try later"
-                return message_page(getattr(exc, "title", default), exc.message, status=exc.status, css=css)
-            except Exception:
-                logger.exception("unhandled error")
-                return message_page("Please try later", "Something went wrong on our side.",
-                                    status=500, css=css)
+                page_ = message_page(getattr(exc, "title", default), exc.message, status=exc.status, css=css)
+                page_.headers.update(exc.headers)
+                return page_
 
         return wrapper
 
@@ -88,3 +92,20 @@ def base_url(request: Request) -> str:
     path = str(request.context.get("path") or "")
     prefix = f"/{stage}" if stage and path.startswith(f"/{stage}/") else ""
     return f"{proto}://{host}{prefix}"
+
+
+def form_fields(request: Request, max_fields: int = 5) -> dict[str, Any]:
+    """A page's form post (application/x-www-form-urlencoded) as a dict; validate it like a JSON body."""
+    content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if content_type != "application/x-www-form-urlencoded":
+        raise UnsupportedMediaTypeError("Content-Type must be a form post", "Content-Type")
+    raw = request.raw_body or b""
+    raw = raw.encode() if isinstance(raw, str) else raw
+    if len(raw) > get_settings().max_body_bytes:
+        raise PayloadTooLargeError("the form is too large", "body")
+    try:
+        fields = parse_qs(raw.decode("utf-8"), keep_blank_values=True, max_num_fields=max_fields,
+                          strict_parsing=False)
+    except (UnicodeDecodeError, ValueError):
+        raise InvalidInputError("body", "malformed form") from None
+    return {k: v[-1] for k, v in fields.items()}

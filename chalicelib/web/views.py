@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib import http
 from chalicelib.config import get_settings
 from chalicelib.errors import NotFoundError
+from chalicelib.requests import texts as request_texts
 from chalicelib.web import notices, pages
 from chalicelib.web.pages import esc
 
@@ -66,6 +67,9 @@ def privacy_notice(version: str | None, locale: str | None, fmt: str) -> Respons
                                    "sections": [{"heading": h, "text": t} for h, t in notice.sections]})
     sections = "".join(f"<h2>{esc(h)}</h2><p>{esc(t)}</p>" for h, t in notice.sections)
     label = notices.VERSION_LABEL.get(notice.locale, "Version")
-    body = (f'<main><div class="card notice"><h1>{esc(notice.title)}</h1>{sections}'
+    # "Contact us … by using this form" (seed 000): the self-service request form, same locale.
+    form = (f'<p><a href="../privacy/request?locale={esc(request_texts.locale_of(notice.locale))}">'
+            f'{esc(request_texts.texts(request_texts.locale_of(notice.locale))["title"])}</a></p>')
+    body = (f'<main><div class="card notice"><h1>{esc(notice.title)}</h1>{sections}{form}'
             f'<p class="muted">{esc(label)} {esc(notice.version)}</p></div></main>')
     return pages.page(notice.title, body, css="../page.css", lang=notice.locale)

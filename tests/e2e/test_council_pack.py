@@ -36,7 +36,8 @@ def _facts(aware_at: str, **overrides: Any) -> dict[str, Any]:
         "vulnerable_subjects": False, "encrypted": False, "key_compromised": False, "backup_available": True,
         "exfiltrated": False, "malicious": False, "identifiability": "maximum", "aware_at": aware_at,
         "description": "Records shown to the wrong people", "likely_consequences": "Disclosure",
-        "measures_taken": "Access closed"}
+        "measures_taken": "Access closed",
+        "product": "payroll"}  # the report's product is the assessed one, never the form's (issue 11.6)
     return {**facts, **overrides}
 
 

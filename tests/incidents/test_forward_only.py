@@ -8,7 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from chalicelib import aws
-from tests.incidents.builders import facts
+from tests.incidents.builders import alert_body, facts
 from tests.incidents.test_workflow import api, at_step, detail, open_incident, post  # noqa: F401
 
 
@@ -95,10 +95,13 @@ def test_assessment_crash_before_send_task_success_is_resumable(api: Any, driver
 
 
 @pytest.mark.parametrize("code", ["TaskTimedOut", "InvalidToken", "TaskDoesNotExist"])
-def test_automatic_task_with_a_closed_token_is_not_retried(api: Any, driver: Any, frozen_now: Any,  # noqa: F811
-                                                           code: str) -> None:
-    incident_id = open_incident(api, driver)
+def test_automatic_task_with_a_closed_token_is_not_retried(client: Any, frozen_now: Any, code: str) -> None:
+    from chalicelib.incidents import tasks
+
+    alert_id = client.http.post("/v1/incidents", headers={"Content-Type": "application/json"},
+                                body=json.dumps(alert_body())).json_body["alert_id"]
+    incident_id = tasks.register({"alert_id": alert_id}, frozen_now)["incident_id"]
     undo = _on_send_task_success(_closed(code))
-    result = _tasks({"task": "appoint", "alert_id": "a", "incident_id": incident_id, "token": "t"})
+    result = _tasks({"task": "appoint", "alert_id": alert_id, "incident_id": incident_id, "token": "t"})
     undo()
     assert result == {"batchItemFailures": []}

@@ -166,6 +166,18 @@ def test_check_notification_late_without_reason_is_refused() -> None:
     assert rules.check_notification(obligation, AWARE + timedelta(hours=71), None) is True
 
 
+def _enisa_level(score: float) -> str:
+    """ENISA 2013, table 4: SE < 2 low, 2 ≤ SE < 3 medium, 3 ≤ SE < 4 high, SE ≥ 4 very high."""
+    return "low" if score < 2 else "medium" if score < 3 else "high" if score < 4 else "very high"
+
+
+@pytest.mark.parametrize(("score", "level"), [(0.25, "low"), (1.99, "low"), (2.0, "medium"), (2.99, "medium"),
+                                              (3.0, "high"), (3.99, "high"), (4.0, "very high"),
+                                              (5.5, "very high")])
+def test_level_for_enisa_thresholds_at_their_edges(score: float, level: str) -> None:
+    assert rules.level_for(score) == level == _enisa_level(score)
+
+
 @given(categories=st.lists(st.sampled_from(rules.DATA_CATEGORIES), unique=True, max_size=5),
        identifiability=st.sampled_from(list(risk.EI_SCORE)),
        types=st.lists(st.sampled_from(["confidentiality", "integrity", "availability"]), min_size=1,
@@ -177,7 +189,7 @@ def test_assess_any_facts_give_a_consistent_verdict(categories: list[str], ident
                                  breach_types=types, malicious=flags[0],
                                  exfiltrated=flags[1], encrypted=flags[2],
                                  backup_available=flags[3]))
-    assert verdict.level == rules.level_for(verdict.score)
+    assert verdict.level == _enisa_level(verdict.score)
     kinds = [o["kind"] for o in verdict.obligations]
     assert ("data_subjects" in kinds) <= (verdict.risk == "high")
     assert bool(kinds) == (verdict.risk != "none")

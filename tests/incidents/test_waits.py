@@ -19,8 +19,8 @@ HUMAN = ("await_assessment", "await_actions", "await_review", "await_notificatio
 
 def _task_states(states: dict[str, Any]) -> dict[str, dict[str, Any]]:
     found = {}
-    for name, state in states.items():
-        if state["Type"] == "Task":
+    for name, state in states.items():  # the queue-backed tasks (ParkAlert is a plain SendMessage)
+        if state["Type"] == "Task" and state["Resource"].endswith(".waitForTaskToken"):
             found[name] = state
         if state["Type"] == "Map":
             found |= _task_states(state["Iterator"]["States"])

@@ -260,3 +260,6 @@ def test_workflow_failing_task_is_retried_then_fails_the_execution(workflow_stac
     driver.until(lambda: sfn.describe_execution(executionArn=arn)["status"] == "FAILED")
     history = sfn.get_execution_history(executionArn=arn)["events"]
     assert sum(e["type"] == "TaskSubmitted" for e in history) == 3  # the first try and two retries
+    dlq = workflow_stack["resources"]["AlertsDLQ"]["Ref"]  # never lost: parked in the alerts DLQ
+    parked = boto3.client("sqs", region_name="eu-west-1").receive_message(QueueUrl=dlq)["Messages"]
+    assert [json.loads(m["Body"])["alert_id"] for m in parked] == ["alt_ghost"]

@@ -17,18 +17,43 @@ def test_packaged_template_passes_cfn_lint(tmp_path: Path) -> None:
     assert lint.returncode == 0, lint.stdout + lint.stderr
 
 
-def test_local_tables_have_the_ttl_infra_declares(aws_stack: dict[str, Any]) -> None:
+# Every table, and the TTL attribute each must have: a table holding personal data expires it
+# (Art. 5(1)(e)). SurveysTable holds survey definitions only (texts, channels, sampling: written
+# by put_survey alone), no personal data, so it has none. A new table must be added here.
+TTL_BY_TABLE = {
+    "SurveysTable": None,
+    "FeedbackTable": "expires_at",
+    "PrivacyTable": "expires_at",
+    "InsightTable": "expires_at",
+    "IncidentsTable": "expires_at",
+}
+
+
+def test_every_table_has_exactly_the_ttl_its_data_needs(aws_stack: dict[str, Any]) -> None:
     import boto3
 
     ddb = boto3.client("dynamodb", region_name="eu-west-1")
-    for logical_id, resource in owned_resources(load_template()).items():
-        if resource["Type"] != "AWS::DynamoDB::Table":
-            continue
-        spec = resource["Properties"].get("TimeToLiveSpecification")
+    tables = {logical_id: resource for logical_id, resource in owned_resources(load_template()).items()
+              if resource["Type"] == "AWS::DynamoDB::Table"}
+    assert set(tables) == set(TTL_BY_TABLE)
+    for logical_id, attribute in TTL_BY_TABLE.items():
+        spec = tables[logical_id]["Properties"].get("TimeToLiveSpecification")
         described = ddb.describe_time_to_live(TableName=aws_stack[logical_id]["Ref"])["TimeToLiveDescription"]
-        if spec:
-            assert described["TimeToLiveStatus"] == "ENABLED", logical_id
-            assert described["AttributeName"] == spec["AttributeName"]
+        if attribute is None:
+            assert spec is None and described["TimeToLiveStatus"] == "DISABLED", logical_id
+        else:
+            assert spec == {"AttributeName": attribute, "Enabled": True}, logical_id
+            assert (described["TimeToLiveStatus"], described["AttributeName"]) == ("ENABLED", attribute), logical_id
+
+
+def test_surveys_table_holds_no_personal_data_after_a_visit(client: Any, aws_stack: dict[str, Any]) -> None:
+    from tests.privacy.builders import banner_person, feedback_items
+
+    banner_person(client, user_id="ada-9", email="ada9@example.com")
+    items = feedback_items(aws_stack["SurveysTable"]["Ref"])
+    assert items and all(item["kind"] == "survey" for item in items)
+    text = repr(items)
+    assert "ada-9" not in text and "ada9@example.com" not in text
 
 
 def test_function_environment_names_every_provisioned_table(aws_stack: dict[str, Any]) -> None:

@@ -48,7 +48,6 @@ REPORTS = [
                 "kind": "authority",
                 "due_at": "2026-11-06T08:00:00Z",
                 "sent_at": "2026-11-05T10:00:00Z",
-                "on_time": True,
             }
         ],
     ),
@@ -67,9 +66,8 @@ REPORTS = [
                 "kind": "authority",
                 "due_at": "2026-11-17T22:00:00Z",
                 "sent_at": "2026-11-18T09:00:00Z",
-                "on_time": False,
             },
-            {"kind": "data_subjects", "due_at": "2026-11-20T00:00:00Z", "sent_at": None, "on_time": None},
+            {"kind": "data_subjects", "due_at": "2026-11-20T00:00:00Z", "sent_at": None},
         ],
     ),
     _report("INC-2026-000003", "2026-10-30T12:00:00Z", "2026-11-02T12:00:00Z", "low", ["contact"]),
@@ -105,6 +103,26 @@ def test_monthly_pack_counts_by_hand(frozen_now: Any) -> None:
     # 1 on time; 2's authority notice late (after 72 h), its data-subject notice unsent past due
     assert pack["notifications"] == {"on_time": 1, "late": 2, "pending": 0}
     assert (pack["open_actions"], pack["crises"]) == (2, ["INC-2026-000002"])
+
+
+# notification_state from raw times only: sent at or before its due time is on time (Art. 33(1):
+# "not later than 72 hours"), after it late; unsent is pending until the due time has passed.
+DUE = "2026-11-06T08:00:00Z"
+
+
+@pytest.mark.parametrize(("sent_at", "now", "state"), [
+    ("2026-11-06T07:59:59Z", "2026-12-01T00:00:00Z", "on_time"),
+    ("2026-11-06T08:00:00Z", "2026-12-01T00:00:00Z", "on_time"),
+    ("2026-11-06T08:00:01Z", "2026-12-01T00:00:00Z", "late"),
+    (None, "2026-11-06T07:59:59Z", "pending"),
+    (None, "2026-11-06T08:00:00Z", "pending"),
+    (None, "2026-11-06T08:00:01Z", "late"),
+])
+def test_notification_state_at_the_due_time(sent_at: str | None, now: str, state: str) -> None:
+    from chalicelib.clock import parse_iso
+
+    notification = {"kind": "authority", "due_at": DUE, "sent_at": sent_at}
+    assert packs.notification_state(notification, parse_iso(now)) == state
 
 
 def test_yearly_report_by_month_and_root_cause(frozen_now: Any) -> None:

@@ -93,9 +93,20 @@ def test_decide_zero_percent_sampling_is_sampled_out() -> None:
     assert decide(surveys=[{**SURVEY, "sample_percent": 0}]).reason == "sampled_out"
 
 
-@given(user=st.text(min_size=1, max_size=40), percent=st.floats(min_value=0, max_value=100))
-def test_is_sampled_in_same_user_and_survey_always_same_answer(user: str, percent: float) -> None:
-    assert rules.is_sampled_in("s1", user, percent) == rules.is_sampled_in("s1", user, percent)
+@given(user=st.text(min_size=1, max_size=40), low=st.integers(0, 10_000), high=st.integers(0, 10_000))
+def test_is_sampled_in_a_user_sampled_in_stays_in_at_any_higher_percent(user: str, low: int, high: int) -> None:
+    # One bucket per user and survey: raising the percentage only ever adds users, and a user is in
+    # at exactly one threshold (their bucket + 1) and every one above it.
+    low, high = sorted((low, high))
+    assert rules.is_sampled_in("s1", user, low / 100) <= rules.is_sampled_in("s1", user, high / 100)
+    assert rules.is_sampled_in("s1", user, 100) and not rules.is_sampled_in("s1", user, 0)
+
+
+def test_is_sampled_in_depends_on_the_survey_too() -> None:
+    # Per survey, not per user: the same 200 users at 50 % fall into different halves of two surveys.
+    users = [f"user-{i}" for i in range(200)]
+    first = [rules.is_sampled_in("s1", u, 50) for u in users]
+    assert first != [rules.is_sampled_in("s2", u, 50) for u in users]
 
 
 def test_is_sampled_in_half_sampling_takes_about_half_of_users() -> None:

@@ -1,0 +1,117 @@
+"""`make mutation`'s report: mutmut's results per module, with every survivor's diff, into docs/TESTING.md.
+
+Run after `mutmut run` (it reads mutants/**/*.py.meta and the mutated sources). Survivors listed in
+EQUIVALENT are explained there (a mutant that changes no behaviour); any other survivor is a test
+to write. `python -m tests.mutation` rewrites the part of docs/TESTING.md between the markers.
+"""
+from __future__ import annotations
+
+import ast
+import difflib
+import json
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "TESTING.md"
+START, END = "<!-- mutation:start -->", "<!-- mutation:end -->"
+# Modules scored, and for a module that is not all pure, the functions that count (the CSV writer).
+MODULES: dict[str, tuple[str, ...] | None] = {
+    "chalicelib/surveys/rules.py": None,
+    "chalicelib/privacy/rules.py": None,
+    "chalicelib/incidents/rules.py": None,
+    "chalicelib/insight/rules.py": None,
+    "chalicelib/insight/policy.py": None,
+    "chalicelib/privacy/masking.py": None,
+    "chalicelib/signing.py": None,
+    "chalicelib/insight/service.py": ("report_csv",),
+}
+KILLED = {1, 3, 36, 37, 24, -24, 152, 255}  # failed test, pytest error, timeout, type check
+# Survivors that change no behaviour, by module and the one-line change they make ("- old | + new").
+EQUIVALENT: dict[tuple[str, str], str] = {}
+
+
+def _functions(path: Path) -> dict[str, str]:
+    """Every function of a mutated file by name, as source text (mutmut's x_<name>__mutmut_<n>)."""
+    source = path.read_text()
+    tree = ast.parse(source)
+    out = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and "__mutmut_" in node.name:
+            out[node.name] = ast.get_source_segment(source, node) or ""
+    return out
+
+
+def _change(functions: dict[str, str], mutant: str) -> str:
+    """The mutant's change as '- old | + new' lines (the function header left out)."""
+    fn = mutant.rsplit(".", 1)[1]
+    original = functions.get(re.sub(r"__mutmut_\d+$", "__mutmut_orig", fn), "").splitlines()[1:]
+    mutated = functions.get(fn, "").splitlines()[1:]
+    lines = [f"{line[0]} {line[1:].strip()}" for line in difflib.unified_diff(original, mutated, lineterm="", n=0)
+             if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    return " | ".join(lines)
+
+
+def _function_of(mutant: str) -> str:
+    fn = mutant.rsplit(".", 1)[1].removeprefix("x_").removeprefix("x")
+    return re.sub(r"__mutmut_\d+$", "", fn).replace("ǁ", ".").strip(".")
+
+
+def collect() -> dict[str, dict[str, object]]:
+    results: dict[str, dict[str, object]] = {}
+    for module, only in MODULES.items():
+        meta = ROOT / "mutants" / f"{module}.meta"
+        if not meta.exists():
+            continue
+        codes = json.loads(meta.read_text())["exit_code_by_key"]
+        functions = _functions(ROOT / "mutants" / module)
+        counted = {k: v for k, v in codes.items() if only is None or _function_of(k) in only}
+        killed = sum(1 for v in counted.values() if v in KILLED)
+        survivors = []
+        for name, code in sorted(counted.items(), key=lambda kv: (kv[0].rsplit("_", 1)[0],
+                                                                 int(kv[0].rsplit("_", 1)[1]))):
+            if code in KILLED:
+                continue
+            change = _change(functions, name)
+            status = {0: "survived", 5: "no tests", 33: "no tests"}.get(code, f"exit {code}")
+            survivors.append((_function_of(name), status, change, EQUIVALENT.get((module, change))))
+        results[module] = {"total": len(counted), "killed": killed, "survivors": survivors}
+    return results
+
+
+def render(results: dict[str, dict[str, object]]) -> str:
+    lines = ["| module | mutants | killed | equivalent | score (killed + equivalent) |", "|---|---:|---:|---:|---:|"]
+    for module, r in results.items():
+        total, killed = int(r["total"]), int(r["killed"])  # type: ignore[call-overload]
+        survivors = r["survivors"]
+        equivalent = sum(1 for s in survivors if s[3])  # type: ignore[attr-defined]
+        score = 100 * (killed + equivalent) / total if total else 100.0
+        lines.append(f"| `{module}` | {total} | {killed} | {equivalent} | {score:.1f} % |")
+    for module, r in results.items():
+        survivors = r["survivors"]
+        if not survivors:
+            continue
+        lines += ["", f"**`{module}`** survivors:", ""]
+        for function, status, change, why in survivors:  # type: ignore[attr-defined]
+            note = f" — equivalent: {why}" if why else ""
+            lines.append(f"- `{function}` ({status}): `{change}`{note}")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    results = collect()
+    if not results:
+        print("no mutmut results: run `make mutation`", file=sys.stderr)
+        return 1
+    table = render(results)
+    text = DOC.read_text()
+    head, _, rest = text.partition(START)
+    _, _, tail = rest.partition(END)
+    DOC.write_text(f"{head}{START}\n{table}\n{END}{tail}")
+    print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
