@@ -6,13 +6,22 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-slow fuzz mutation bench lint package clean
+STAGE  ?= dev
+# checkov's own pins clash with ours (requirements-checkov.txt): it lives in a venv of its own.
+CHECKOV := $(VENV)/checkov/.installed
+
+.PHONY: run test test-slow fuzz mutation bench lint package deploy smoke clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip<26.3"  # chalice 1.34 packages with pip<26.3
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
+
+$(CHECKOV): requirements-checkov.txt
+	test -x $(VENV)/checkov/bin/python || $(PYTHON) -m venv $(VENV)/checkov
+	$(VENV)/checkov/bin/python -m pip install --quiet -r requirements-checkov.txt
+	touch $(CHECKOV)
 
 # The browser tests drive Debian's Chromium (never Playwright's own download) and axe-core.
 BROWSER := $(VENV)/.browser
@@ -28,7 +37,7 @@ run: $(STAMP)
 	$(BIN)/python -m devstack
 
 # pytest exits 5 when it collects no test; that is a failure here, not a pass.
-test: $(STAMP) $(BROWSER)
+test: $(STAMP) $(BROWSER) $(CHECKOV)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -m "not slow"
@@ -52,14 +61,25 @@ mutation: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
-lint: $(STAMP)
+lint: $(STAMP) $(CHECKOV)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/python -m devstack.package
+	$(BIN)/python -m devstack.package $(STAGE)
 	$(BIN)/cfn-lint out/sam.json
+	$(VENV)/checkov/bin/checkov -f out/sam.json --framework cloudformation --compact --quiet
 
+# out/sam.json and out/deployment.zip for one stage (docs/deploy.md). LAMBDA_RUNTIME=python3.11
+# packages for the older runtime (the bench compares cold starts).
 package: $(STAMP)
-	$(BIN)/python -m devstack.package
+	$(BIN)/python -m devstack.package $(STAGE) $(LAMBDA_RUNTIME)
+
+# Upload and deploy out/ with the AWS CLI (docs/deploy.md); DRY_RUN=1 prints the commands.
+deploy: package
+	$(BIN)/python -m devstack.deploy $(STAGE) $(if $(DRY_RUN),--dry-run)
+
+# Read-only post-deploy check driven by the stack's Outputs (make test runs it on the local stack).
+smoke: $(STAMP)
+	$(BIN)/python -m devstack.smoke --stack $(or $(STACK_NAME),trustloop-$(STAGE))
 
 clean:
 	rm -rf $(VENV) .local out mutants

@@ -25,7 +25,10 @@ def _session() -> boto3.session.Session:
 def client(service: str) -> Any:
     """A low-level client for `service`, made on first use and reused across invocations."""
     settings = get_settings()
-    return _session().client(service, endpoint_url=settings.endpoint_url, config=_BOTO_CONFIG)
+    config = _BOTO_CONFIG
+    if service == "dynamodbstreams":  # its account-based endpoint is one moto does not route
+        config = config.merge(Config(account_id_endpoint_mode="disabled"))
+    return _session().client(service, endpoint_url=settings.endpoint_url, config=config)
 
 
 @lru_cache(maxsize=1)

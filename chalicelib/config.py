@@ -113,6 +113,7 @@ class Settings:
     processing_record_file: str = ""
     insight_table: str = ""
     webhook_queue_url: str = ""
+    stream_failure_queue_url: str = ""
     packs_bucket: str = ""
     incident_reports_bucket: str = ""
     followup_due_working_days: int = 2
@@ -196,13 +197,16 @@ def get_settings() -> Settings:
         processing_record_file=os.environ.get("PROCESSING_RECORD_FILE", ""),
         insight_table=os.environ.get("INSIGHT_TABLE", ""),
         webhook_queue_url=os.environ.get("WEBHOOK_QUEUE_URL", ""),
+        stream_failure_queue_url=os.environ.get("STREAM_FAILURE_QUEUE_URL", ""),
         packs_bucket=os.environ.get("COUNCIL_PACKS_BUCKET", ""),
         incident_reports_bucket=os.environ.get("INCIDENT_REPORTS_BUCKET", ""),
         followup_due_working_days=_int("FOLLOWUP_DUE_WORKING_DAYS", 2),
         followup_sender=os.environ.get("FOLLOWUP_SENDER", ""),
         reply_routing=_pairs(os.environ.get("REPLY_ROUTING", "")),
-        # Webhook endpoints must be HTTPS; dev/test stages may allow http://127.0.0.1 only.
-        webhook_allow_local_http=os.environ.get("WEBHOOK_ALLOW_LOCAL_HTTP", "") == "true",
+        # Webhook endpoints must be HTTPS; the local run (devstack sets the flag) may use
+        # http://127.0.0.1. Never inside Lambda, whatever a stage's configuration says.
+        webhook_allow_local_http=os.environ.get("WEBHOOK_ALLOW_LOCAL_HTTP", "") == "true"
+        and not os.environ.get("AWS_LAMBDA_FUNCTION_NAME"),
         allow_unverified_identity=_allow_unverified_identity(stage),
         incidents=_incident_settings(),
         self_service=_self_service_settings(),

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from devstack.console import attach_errors_of, route_output
 from devstack.stack import ROOT, Stack
+from devstack.wiring import WiringError
 
 
 def main() -> int:
@@ -26,14 +27,19 @@ def main() -> int:
         print(f"could not start the local stack: {exc} (set MOTO_PORT / API_PORT to free ports)", file=console)
         stack.stop()
         return 1
+    except WiringError as exc:  # a handler whose events would never be delivered: say which
+        print(f"could not start the local stack: {exc}", file=console)
+        stack.stop()
+        return 1
     from chalicelib.obs import logger
 
     attach_errors_of(logging.getLogger(logger.name), console)
-    path = stack.write_description(stack_file)
-    print(summary(stack, path), file=console, flush=True)
+    # Handlers first: stack.json's presence invites a Ctrl-C, which must find them in place.
     done = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: done.set())
     signal.signal(signal.SIGTERM, lambda *_: done.set())
+    path = stack.write_description(stack_file)
+    print(summary(stack, path), file=console, flush=True)
     done.wait()
     print("stopping…", file=console, flush=True)
     stack.stop()

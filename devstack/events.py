@@ -1,9 +1,9 @@
-"""Deliver locally the events AWS would deliver: SQS messages to their chalice handlers.
+"""Deliver locally the events AWS would deliver: queues, streams, schedules and buckets.
 
-Which queue feeds which handler is read from infra/'s overrides of chalice's functions
-(`Resources.<Function>.Properties.Events.*` of Type SQS), the same lines that wire them in AWS.
-S3 "object created" events reach a handler the same way: moto sends the bucket's notification to
-the queue infra/ names, and that queue is polled like any other.
+What feeds which handler comes from devstack/wiring.py: the kind from the app's own chalice
+registrations, the address from infra/'s overrides (the same lines that wire them in AWS).
+S3 "object created" events for raw mail reach their handler through the queue infra/ names;
+a chalice `on_s3_event` handler is fed by polling its bucket.
 """
 from __future__ import annotations
 
@@ -11,83 +11,115 @@ import logging
 import threading
 import time
 import uuid
+from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
 
 import boto3
-from chalice.utils import to_cfn_resource_name
 
-from devstack.template import Resolver, chalice_overrides
+from devstack.console import announce
+from devstack.template import Resolver
+from devstack.wiring import Wire, wiring
 
 log = logging.getLogger("devstack.events")
 RETRY_AFTER_SECONDS = 2  # a failed record comes back soon locally (AWS: the visibility timeout)
 
 
 def sqs_wiring(app: Any, template: dict[str, Any], resolver: Resolver) -> list[dict[str, Any]]:
-    """(handler name, queue URL, queue ARN, batch size) for every SQS event source in infra/."""
-    by_logical_id = {to_cfn_resource_name(name): name for name in app.handler_map}
-    urls = {attrs.get("Arn"): attrs["Ref"] for attrs in resolver.attrs.values() if "Arn" in attrs}
-    wiring = []
-    for logical_id, override in chalice_overrides(template).items():
-        for source in (override.get("Properties", {}).get("Events") or {}).values():
-            if source.get("Type") != "SQS" or logical_id not in by_logical_id:
-                continue
-            arn = resolver.resolve(source["Properties"]["Queue"])
-            wiring.append({"handler": by_logical_id[logical_id], "queue_url": urls[arn], "queue_arn": arn,
-                           "batch_size": int(source["Properties"].get("BatchSize", 10))})
-    return wiring
+    """(handler name, queue URL, queue ARN, batch size) for every SQS handler of the app."""
+    return [{"handler": w.handler, "queue_url": w.queue_url, "queue_arn": w.arn, "batch_size": w.batch_size}
+            for w in wiring(app, template, resolver) if w.kind == "sqs"]
 
 
 def scheduled_jobs(app: Any) -> list[tuple[str, int]]:
-    """(handler name, period in seconds) of each `@app.schedule(Rate(...))`; cron ones are not run."""
-    from chalice.app import Rate, ScheduledEventConfig
+    """(handler name, period in seconds) of each rate schedule the app registers."""
+    from chalice.app import ScheduledEventConfig
 
-    seconds = {Rate.MINUTES: 60, Rate.HOURS: 3600, Rate.DAYS: 86400}
-    return [(source.name, source.schedule_expression.value * seconds[source.schedule_expression.unit])
-            for source in app.event_sources
-            if isinstance(source, ScheduledEventConfig) and isinstance(source.schedule_expression, Rate)]
+    from devstack.wiring import schedule_of
+
+    found = [(s.name, schedule_of(s)) for s in app.event_sources if isinstance(s, ScheduledEventConfig)]
+    return [(name, schedule.period) for name, schedule in found if schedule.period]
 
 
 def start_pollers(app: Any, template: dict[str, Any], resolver: Resolver,
                   stop: threading.Event) -> list[threading.Thread]:
-    """One daemon thread per SQS event source declared in infra/, one per rate schedule, and the
-    DynamoDB stream readers (devstack/streams.py)."""
+    """One daemon thread per event source of the app; WiringError (at start) if one cannot be wired."""
     from devstack import streams
 
-    threads = [*streams.start(app, template, resolver, stop)]
-    for name, period in scheduled_jobs(app):
-        thread = threading.Thread(target=_every, args=(app, name, period, stop), name=f"every-{name}",
-                                  daemon=True)
-        thread.start()
-        threads.append(thread)
-    for wire in sqs_wiring(app, template, resolver):
-        thread = threading.Thread(target=_poll, args=(app, wire, stop), name=f"poll-{wire['handler']}",
-                                  daemon=True)
+    targets = {"sqs": _poll, "stream": streams.run, "schedule": _every, "s3": _watch_bucket}
+    threads = []
+    for wire in wiring(app, template, resolver):
+        thread = threading.Thread(target=targets[wire.kind], args=(app, wire, stop),
+                                  name=f"{wire.kind}-{wire.handler}", daemon=True)
         thread.start()
         threads.append(thread)
     return threads
 
 
-def _poll(app: Any, wire: dict[str, Any], stop: threading.Event) -> None:
+def _poll(app: Any, wire: Wire, stop: threading.Event) -> None:
     sqs = boto3.client("sqs")
+    as_dict = {"handler": wire.handler, "queue_url": wire.queue_url, "queue_arn": wire.arn,
+               "batch_size": wire.batch_size}
     while not stop.is_set():
         try:
-            deliver_once(app, sqs, wire)
+            deliver_once(app, sqs, as_dict)
         except Exception:  # the runner keeps running; the message comes back
-            log.exception("delivery to %s failed", wire["handler"])
+            log.exception("delivery to %s failed", wire.handler)
             time.sleep(1)
 
 
-def _every(app: Any, name: str, period: int, stop: threading.Event) -> None:
-    """Run a scheduled handler every `period` seconds (first run after one period), as EventBridge would."""
-    while not stop.wait(period):
-        event = {"version": "0", "id": str(uuid.uuid4()), "detail-type": "Scheduled Event",
-                 "source": "aws.events", "account": "123456789012", "region": "eu-west-1",
-                 "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "resources": [], "detail": {}}
+def _every(app: Any, wire: Wire, stop: threading.Event) -> None:
+    """Run a scheduled handler as EventBridge would: every period (first run after one), or at
+    each UTC minute its cron matches."""
+    schedule = wire.schedule
+    assert schedule is not None
+    while not stop.wait(schedule.period or 60.5 - time.time() % 60):  # just past each minute
+        now = datetime.now(UTC)
+        if schedule.period or schedule.matches(now):
+            run_scheduled(app, wire.handler, now)
+
+
+def run_scheduled(app: Any, name: str, at: datetime) -> Any:
+    """Call a scheduled handler with EventBridge's event."""
+    event = {"version": "0", "id": str(uuid.uuid4()), "detail-type": "Scheduled Event",
+             "source": "aws.events", "account": "123456789012", "region": "eu-west-1",
+             "time": at.strftime("%Y-%m-%dT%H:%M:%SZ"), "resources": [], "detail": {}}
+    try:
+        result = app.handler_map[name](event, lambda_context(name))
+    except Exception:
+        log.exception("scheduled %s failed", name)
+        return None
+    announce("%s ran (schedule)", name)
+    return result
+
+
+def _watch_bucket(app: Any, wire: Wire, stop: threading.Event) -> None:
+    """An `on_s3_event` handler: each new object (after start) is delivered once, as S3 would."""
+    s3 = boto3.client("s3")
+    seen = {o["Key"] for o in _objects(s3, wire)}
+    while not stop.wait(0.5):
         try:
-            app.handler_map[name](event, lambda_context(name))
+            for obj in _objects(s3, wire):
+                if obj["Key"] not in seen:
+                    seen.add(obj["Key"])
+                    app.handler_map[wire.handler](_s3_event(wire.bucket, obj), lambda_context(wire.handler))
+                    announce("%s ← 1 S3 object", wire.handler)
         except Exception:
-            log.exception("scheduled %s failed", name)
+            log.exception("S3 delivery to %s failed", wire.handler)
+
+
+def _objects(s3: Any, wire: Wire) -> list[dict[str, Any]]:
+    pages = s3.get_paginator("list_objects_v2").paginate(Bucket=wire.bucket, Prefix=wire.prefix)
+    return [o for page in pages for o in page.get("Contents", []) if o["Key"].endswith(wire.suffix)]
+
+
+def _s3_event(bucket: str, obj: dict[str, Any]) -> dict[str, Any]:
+    return {"Records": [{
+        "eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": "eu-west-1",
+        "eventTime": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"), "eventName": "ObjectCreated:Put",
+        "s3": {"s3SchemaVersion": "1.0", "bucket": {"name": bucket, "arn": f"arn:aws:s3:::{bucket}"},
+               "object": {"key": obj["Key"], "size": obj.get("Size", 0), "eTag": obj.get("ETag", "").strip('"')}},
+    }]}
 
 
 def deliver_once(app: Any, sqs: Any, wire: dict[str, Any], wait_seconds: int = 1) -> int:
@@ -104,6 +136,8 @@ def deliver_once(app: Any, sqs: Any, wire: dict[str, Any], wait_seconds: int = 1
     except Exception:
         log.exception("handler %s raised: the whole batch is retried", wire["handler"])
         failed = {m["MessageId"] for m in messages}
+    announce("%s ← %d SQS message(s)%s", wire["handler"], len(messages),
+             f", {len(failed)} to retry" if failed else "")
     for message in messages:
         if message["MessageId"] in failed:
             sqs.change_message_visibility(QueueUrl=wire["queue_url"], ReceiptHandle=message["ReceiptHandle"],

@@ -11,6 +11,10 @@ from chalice.local import ChaliceRequestHandler, LocalDevServer, ThreadedHTTPSer
 class _NoDelayServer(ThreadedHTTPServer):
     """Without TCP_NODELAY a kept-alive connection waits ~40 ms for a delayed ACK per answer."""
 
+    # socketserver's default listen backlog is 5: twenty users connecting at once had their
+    # connections reset (the bounded load test, tests/e2e/test_load.py).
+    request_queue_size = 128
+
     def get_request(self) -> tuple[socket.socket, Any]:
         conn, address = super().get_request()
         conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)

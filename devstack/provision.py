@@ -26,6 +26,8 @@ SKIPPED_TYPES = {
     "AWS::IAM::Policy", "AWS::IAM::Role", "AWS::IAM::ManagedPolicy", "AWS::Lambda::Permission",
     "AWS::Lambda::EventSourceMapping", "AWS::SQS::QueuePolicy", "AWS::S3::BucketPolicy",
     "AWS::SNS::TopicPolicy", "AWS::Events::Rule", "AWS::Scheduler::Schedule",
+    # The API is served by chalice.local, not API Gateway: its usage plan and web ACL have no local twin.
+    "AWS::ApiGateway::UsagePlan", "AWS::WAFv2::WebACL", "AWS::WAFv2::WebACLAssociation",
 }
 
 Creator = Callable[["Provisioner", str, dict[str, Any]], dict[str, str]]
@@ -65,7 +67,7 @@ class Provisioner:
         for logical_id in dependency_order(resources):
             resource = resources[logical_id]
             kind = resource["Type"]
-            if kind in SKIPPED_TYPES:
+            if kind in SKIPPED_TYPES or ("Condition" in resource and not self.resolver.holds(resource["Condition"])):
                 continue
             if kind not in CREATORS:
                 raise SystemExit(f"make run cannot create {logical_id} ({kind}): add a creator "
@@ -128,7 +130,7 @@ def _table(p: Provisioner, logical_id: str, props: dict[str, Any]) -> dict[str, 
 def _queue(p: Provisioner, logical_id: str, props: dict[str, Any]) -> dict[str, str]:
     sqs = p.client("sqs")
     name = props.get("QueueName") or p.name_for(logical_id)
-    attributes = {k: json.dumps(v) if isinstance(v, dict) else str(v)
+    attributes = {k: json.dumps(v) if isinstance(v, dict) else str(v).lower() if isinstance(v, bool) else str(v)
                   for k, v in props.items() if k not in ("QueueName", "Tags")}
     if "FifoQueue" in attributes:
         attributes["FifoQueue"] = attributes["FifoQueue"].lower()
@@ -280,3 +282,19 @@ def _alarm(p: Provisioner, logical_id: str, props: dict[str, Any]) -> dict[str, 
     p.client("cloudwatch").put_metric_alarm(AlarmName=name, **args)
     arn = f"arn:aws:cloudwatch:{p.region}:{ACCOUNT}:alarm:{name}"
     return {"Ref": name, "Arn": arn}
+
+
+@creates("AWS::KMS::Key")
+def _kms_key(p: Provisioner, logical_id: str, props: dict[str, Any]) -> dict[str, str]:
+    key = p.client("kms").create_key(Description=props.get("Description", logical_id))["KeyMetadata"]
+    return {"Ref": key["KeyId"], "Arn": key["Arn"], "KeyId": key["KeyId"]}
+
+
+@creates("AWS::Logs::LogGroup")
+def _log_group(p: Provisioner, logical_id: str, props: dict[str, Any]) -> dict[str, str]:
+    name = props.get("LogGroupName") or p.name_for(logical_id)
+    logs = p.client("logs")
+    logs.create_log_group(logGroupName=name)
+    if props.get("RetentionInDays"):
+        logs.put_retention_policy(logGroupName=name, retentionInDays=int(props["RetentionInDays"]))
+    return {"Ref": name, "Arn": f"arn:aws:logs:{p.region}:{ACCOUNT}:log-group:{name}:*"}

@@ -28,6 +28,7 @@ class Stack:
     run_log: str | None = None
     resources: dict[str, dict[str, str]] = field(default_factory=dict)
     environment: dict[str, str] = field(default_factory=dict)
+    outputs: dict[str, str] = field(default_factory=dict)
     _moto: Any = None
     _api: Any = None
     outbox: Any = None
@@ -51,6 +52,7 @@ class Stack:
 
         provisioner = Provisioner(self.moto_url, REGION, STACK_NAME)
         self.resources = provisioner.provision(template)
+        self.outputs = _outputs(template, provisioner.resolver, self.api_url)
         self.environment = _function_environment(template, provisioner.resolver, self.stage)
         # Only the local run lets products without an identity secret take plain user ids
         # (deployed stages refuse them; `make package` refuses a stage that sets this).
@@ -74,8 +76,10 @@ class Stack:
         from moto.server import ThreadedMotoServer
 
         from devstack import moto_patches
+        from devstack.moto_locks import serialise_dynamodb
 
         moto_patches.apply()
+        serialise_dynamodb()  # moto's transactions are not safe under concurrent requests
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.moto_port, verbose=False)
         self._moto.start()
@@ -122,6 +126,8 @@ class Stack:
             **named,
             **({"inbound_mail_prefix": self.environment["INBOUND_MAIL_PREFIX"]}
                if "INBOUND_MAIL_PREFIX" in self.environment else {}),
+            # The stack Outputs a deployed stage has (infra/ops.yaml): `make smoke` reads either.
+            "outputs": self.outputs,
             "resources": self.resources,
         }
 
@@ -153,7 +159,21 @@ def _function_environment(template: dict[str, Any], resolver: Resolver, stage: s
            **config["stages"][stage].get("environment_variables", {})}
     variables = template.get("Globals", {}).get("Function", {}).get("Environment", {}).get("Variables", {})
     env.update({k: str(resolver.resolve(v)) for k, v in variables.items()})
+    # Local only (never a stage setting): webhooks may go to http://127.0.0.1, e.g. a test receiver.
+    env["WEBHOOK_ALLOW_LOCAL_HTTP"] = "true"
     return env
+
+
+def _outputs(template: dict[str, Any], resolver: Resolver, api_url: str) -> dict[str, str]:
+    """infra/'s Outputs resolved locally; the API (chalice's, not provisioned) is the local one."""
+    outputs = {}
+    for key, output in (template.get("Outputs") or {}).items():
+        try:
+            outputs[key] = str(resolver.resolve(output["Value"]))
+        except KeyError:
+            continue
+    outputs["ApiUrl"] = api_url + "/"
+    return outputs
 
 
 def _seed_demo() -> None:

@@ -47,8 +47,8 @@ def resource_refs(value: Any) -> set[str]:
             target = value["Fn::GetAtt"]
             found.add(target[0] if isinstance(target, list) else target.split(".")[0])
         if "Fn::Sub" in value:
-            text = value["Fn::Sub"] if isinstance(value["Fn::Sub"], str) else value["Fn::Sub"][0]
-            found |= {m.split(".")[0] for m in re.findall(r"\$\{([^}!]+)\}", text)}
+            text, local = (value["Fn::Sub"], {}) if isinstance(value["Fn::Sub"], str) else value["Fn::Sub"]
+            found |= {m.split(".")[0] for m in re.findall(r"\$\{([^}!]+)\}", text)} - set(local)
         for v in value.values():
             found |= resource_refs(v)
     elif isinstance(value, list):
@@ -70,6 +70,10 @@ class Resolver:
         for name, spec in (template.get("Parameters") or {}).items():
             self.pseudo.setdefault(name, str(spec.get("Default", "")))
         self.conditions = dict(template.get("Conditions") or {})
+
+    def holds(self, condition: str) -> bool:
+        """A template condition's value (parameters at their defaults)."""
+        return bool(self.resolve(self.conditions[condition]))
 
     def ref(self, name: str) -> str:
         if name in self.pseudo:
@@ -94,13 +98,22 @@ class Resolver:
             return self._sub(value["Fn::Sub"])
         if "Fn::If" in value:
             name, yes, no = value["Fn::If"]
-            return self.resolve(yes if self.resolve(self.conditions[name]) else no)
-        if "Fn::Equals" in value:
-            left, right = self.resolve(value["Fn::Equals"])
-            return str(left) == str(right)
+            return self.resolve(yes if self.holds(name) else no)
+        if any(key in value for key in ("Fn::Equals", "Fn::Not", "Condition")):
+            return self._condition(value)
         if "Fn::Join" in value:
             sep, parts = value["Fn::Join"]
             return sep.join(str(p) for p in self.resolve(parts))
+        return {k: self.resolve(v) for k, v in value.items()}
+
+    def _condition(self, value: dict[str, Any]) -> Any:
+        if "Fn::Equals" in value:
+            left, right = self.resolve(value["Fn::Equals"])
+            return str(left) == str(right)
+        if "Fn::Not" in value:
+            return not self.resolve(value["Fn::Not"][0])
+        if len(value) == 1 and isinstance(value["Condition"], str):
+            return self.holds(value["Condition"])
         return {k: self.resolve(v) for k, v in value.items()}
 
     def _sub(self, arg: Any) -> str:

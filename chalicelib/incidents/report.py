@@ -100,6 +100,8 @@ _PLAIN = re.compile(r"INC-\d{4}-\d{6,}|\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\
 # Vocabulary values are our own identifiers: lowercase words, digits, "_", "-", spaces.
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9_ -]{0,39}")
 _COUNTRY = re.compile(r"[A-Z]{2}")
+# An obligation key (rules.obligation_key): inert in Markdown as it is (an intraword "_" or "#" is text).
+_OBLIGATION_KEY = re.compile(r"[a-z]+(_[a-z]+)*(#[A-Z]{2})?")
 
 
 def md(value: Any) -> str:
@@ -122,6 +124,22 @@ def _or(value: Any, default: str = "n/a") -> str:
     return md(value) if value not in (None, "", []) else default
 
 
+def _assessment_line(a: dict[str, Any]) -> str:
+    """One assessment of the incident's history: when, the verdict, what it added or withdrew."""
+    severity = (a.get("verdict") or {}).get("severity") or {}
+    line = (f"- {_or(a.get('at'))}: severity {word(severity.get('level'))} (score {_or(severity.get('score'))}), "
+            f"risk {word((a.get('verdict') or {}).get('risk'))}; "
+            f"obligations {', '.join(_obligation(o) for o in a.get('obligations') or []) or 'none'}")
+    for what in ("added", "withdrawn"):
+        if a.get(what):
+            line += f"; {what} {', '.join(_obligation(o) for o in a[what])}"
+    return line
+
+
+def _obligation(key: Any) -> str:
+    return str(key) if _OBLIGATION_KEY.fullmatch(str(key)) else "(not in the vocabulary)"
+
+
 def markdown(report: dict[str, Any]) -> str:
     """The readable rendering administrators open in the S3 console; every value escaped."""
     sev = report.get("severity") or {}
@@ -141,11 +159,7 @@ def markdown(report: dict[str, Any]) -> str:
         "## Consequences for data subjects", "", _or(report.get("consequences")), "",
         "## Severity reasons", "", *[f"- {md(r)}" for r in report.get("reasons") or []], "",
         "## Assessments", "",
-        *[f"- {md(a['at'])}: severity {word(a['verdict']['severity']['level'])} "
-          f"(score {md(a['verdict']['severity']['score'])}), risk {word(a['verdict']['risk'])}; "
-          f"obligations {', '.join(md(o) for o in a['obligations']) or 'none'}"
-          + "".join(f"; {what} {', '.join(md(o) for o in a[what])}" for what in ("added", "withdrawn") if a.get(what))
-          for a in report.get("assessments") or []], "",
+        *[_assessment_line(a) for a in report.get("assessments") or []], "",
         "## Notifications", "",
     ]
     for n in report["notifications"]:

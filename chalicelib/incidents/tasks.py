@@ -107,9 +107,9 @@ def _appointed(incident_id: str, now: datetime) -> dict[str, Any]:
 
 
 def open_room(incident_id: str, people: list[dict[str, Any]]) -> dict[str, Any]:
-    """The incident's room: an SNS topic with only the people needed subscribed."""
+    """The incident's room: an SNS topic with only the people needed subscribed (named per stage)."""
     sns = aws.client("sns")
-    arn = sns.create_topic(Name=f"trustloop-incident-{incident_id}")["TopicArn"]
+    arn = sns.create_topic(Name=f"trustloop-{get_settings().stage}-incident-{incident_id}")["TopicArn"]
     members = sorted({p["email"] for p in people if p.get("email")})
     for address in members:
         sns.subscribe(TopicArn=arn, Protocol="email", Endpoint=address)

@@ -8,7 +8,7 @@ from typing import Any
 
 from chalicelib import aws, clock
 from chalicelib.config import get_settings
-from chalicelib.errors import ConflictError, NotFoundError
+from chalicelib.errors import ConflictError, NotFoundError, UnavailableError
 from chalicelib.insight import policy, rules, store
 from chalicelib.obs import logger, metrics
 from chalicelib.surveys import store as survey_store
@@ -23,6 +23,11 @@ _SUBJECTS = {
 }
 # A reply moves the follow-up on: answering opens → answered; the notice answered → actioned.
 _REPLY_MOVES = {"reply": ("open", "answered"), "acted_notice": ("answered", "actioned")}
+# One e-mail per reply: a send first claims the follow-up's send slot (conditional write), then
+# calls SES, then records the reply and lets the claim go. A claim older than this is taken to
+# be a sender that crashed (Lambda's 30 s timeout is far below) and may be taken over; see
+# docs/RELIABILITY.md for the one window where that can mean a second e-mail.
+SENDING_CLAIM_SECONDS = 300
 
 
 def open_for(response: dict[str, Any]) -> bool:
@@ -163,18 +168,36 @@ def reply(followup_id: str, body: dict[str, Any]) -> dict[str, Any]:
         "sent": False,
         "not_sent_reason": None,
     }
+    claim = None
     if body.get("send"):
         record["not_sent_reason"] = _why_not_send(
             followup, response, findings, kind, bool(body.get("approved_by"))
         )
         if record["not_sent_reason"] is None:
             record["approved_by"] = body.get("approved_by")
-            _send(response or {}, kind, language, body["text"])
+            claim = _send_claimed(followup, response or {}, kind, language, body["text"], record["reply_id"])
             record["sent"] = True
     _, target = _REPLY_MOVES[kind]
     changes = {"status": target, f"{target}_at": clock.iso(now)} if record["sent"] else {}
-    updated = store.update_followup(followup_id, followup["status"], changes, reply=record)
+    updated = store.update_followup(followup_id, followup["status"], changes, reply=record, held_claim=claim)
     return {"reply": {**record, "findings": findings}, "followup_status": updated["status"]}
+
+
+def _send_claimed(
+    followup: dict[str, Any], response: dict[str, Any], kind: str, language: str, text: str, claim: str
+) -> str:
+    """Claim the send slot, then send; the claim is returned for the write that records the reply."""
+    now = clock.now()
+    stale = clock.iso(now - timedelta(seconds=SENDING_CLAIM_SECONDS))
+    if not store.claim_sending(followup["followup_id"], followup["status"], claim, clock.iso(now), stale):
+        raise ConflictError("another reply to this follow-up is being sent or was just sent; reload it", "send")
+    try:
+        _send(response, kind, language, text)
+    except Exception as exc:  # SES refused or timed out: free the slot so a retry can send
+        logger.warning("follow-up reply not sent", extra={"error": type(exc).__name__})
+        store.release_sending(followup["followup_id"], claim)
+        raise UnavailableError("the e-mail service did not take the reply; try again", "send") from None
+    return claim
 
 
 def _why_not_send(

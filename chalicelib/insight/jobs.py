@@ -39,3 +39,13 @@ def council_yearly(params: dict[str, Any]) -> dict[str, Any]:
     from chalicelib.insight import council
 
     return council.write_yearly_report(params.get("year"))
+
+
+@jobs.register(
+    "replay-stream-failures",
+    summary="Apply again the FeedbackTable stream batches the stream consumer gave up on (its on-failure queue)",
+)
+def replay_stream_failures(params: dict[str, Any]) -> dict[str, Any]:
+    from chalicelib.insight import replay
+
+    return replay.replay_failures(params)

@@ -24,6 +24,16 @@ def from_stream_image(image: dict[str, Any] | None) -> dict[str, Any]:
     return plain({k: _deserializer.deserialize(v) for k, v in (image or {}).items()})
 
 
+def apply_stream_record(record: dict[str, Any]) -> None:
+    """One stream record as Lambda delivers it (DynamoDB JSON images) applied; idempotent."""
+    images = record.get("dynamodb") or {}
+    apply_record(
+        str(record.get("eventName")),
+        from_stream_image(images.get("NewImage")),
+        from_stream_image(images.get("OldImage")),
+    )
+
+
 def apply_record(event_name: str, new: dict[str, Any], old: dict[str, Any]) -> None:
     """One FeedbackTable change applied to aggregates, follow-ups and webhooks; idempotent.
 

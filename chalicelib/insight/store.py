@@ -279,9 +279,14 @@ def query_followups(
 
 
 def update_followup(
-    followup_id: str, expected_status: str, changes: dict[str, Any], reply: dict[str, Any] | None = None
+    followup_id: str,
+    expected_status: str,
+    changes: dict[str, Any],
+    reply: dict[str, Any] | None = None,
+    held_claim: str | None = None,
 ) -> dict[str, Any]:
-    """Change a follow-up if it is still in `expected_status` (no lost update between admins)."""
+    """Change a follow-up if it is still in `expected_status` (no lost update between admins);
+    with `held_claim`, only while that send claim is still ours, and the claim is let go."""
     names = {"#s": "status"}
     values: dict[str, Any] = {":expected": expected_status}
     sets = []
@@ -295,11 +300,16 @@ def update_followup(
         names["#r"] = "replies"
         values[":reply"], values[":empty"] = [_dynamo(reply)], []
         sets.append("#r = list_append(if_not_exists(#r, :empty), :reply)")
+    condition, update = "#s = :expected", "SET " + ", ".join(sets) if sets else ""
+    if held_claim is not None:
+        names["#c"], names["#ca"], values[":claim"] = "sending_claim", "sending_at", held_claim
+        condition += " AND #c = :claim"
+        update += " REMOVE #c, #ca"
     try:
         result = _table().update_item(
             Key={"pk": f"FUP#{followup_id}", "sk": "FUP"},
-            UpdateExpression="SET " + ", ".join(sets),
-            ConditionExpression="#s = :expected",
+            UpdateExpression=update.strip(),
+            ConditionExpression=condition,
             ExpressionAttributeNames=names,
             ExpressionAttributeValues=values,
             ReturnValues="ALL_NEW",
@@ -309,6 +319,39 @@ def update_followup(
             raise ConflictError("the follow-up changed meanwhile; reload it", "status") from None
         raise
     return _followup(result["Attributes"])
+
+
+def claim_sending(followup_id: str, expected_status: str, claim: str, at: str, stale_before: str) -> bool:
+    """Take the follow-up's one send slot: free, or held by a claim older than `stale_before`
+    (its sender crashed). False when another send holds it or the status moved on."""
+    try:
+        _table().update_item(
+            Key={"pk": f"FUP#{followup_id}", "sk": "FUP"},
+            UpdateExpression="SET sending_claim = :claim, sending_at = :at",
+            ConditionExpression="#s = :expected AND (attribute_not_exists(sending_claim) OR sending_at < :stale)",
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues={":claim": claim, ":at": at, ":expected": expected_status,
+                                       ":stale": stale_before},
+        )
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def release_sending(followup_id: str, claim: str) -> None:
+    """Let go of our send claim (the send failed), unless someone else holds it by now."""
+    try:
+        _table().update_item(
+            Key={"pk": f"FUP#{followup_id}", "sk": "FUP"},
+            UpdateExpression="REMOVE sending_claim, sending_at",
+            ConditionExpression="sending_claim = :claim",
+            ExpressionAttributeValues={":claim": claim},
+        )
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+            raise
 
 
 # --- webhooks -----------------------------------------------------------------------------------

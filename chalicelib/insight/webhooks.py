@@ -4,6 +4,11 @@ Signature (https://www.standardwebhooks.com): headers `webhook-id`, `webhook-tim
 `webhook-signature: v1,<base64 HMAC-SHA256(key, "<id>.<timestamp>.<body>")>`, where the key is
 the base64 part of the `whsec_…` secret. The id stays the same across retries, so a receiver
 can drop duplicates. Payloads carry no free text or contact data unless the product allows it.
+
+Endpoints cannot reach inside (endpoints.py): the URL is checked at registration, the name is
+resolved again at each delivery, every address it gives must be public, the connection goes to
+the address checked (a DNS answer that changes between check and connect is never used), and a
+redirect is never followed (a 3xx is a failed delivery).
 """
 
 from __future__ import annotations
@@ -11,43 +16,98 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import ipaddress
+import http.client
 import json
 import secrets
-import urllib.error
-import urllib.request
+import socket
+import ssl
 from typing import Any
-from urllib.parse import urlparse
 
 from chalicelib import aws, clock
 from chalicelib.config import get_settings
 from chalicelib.errors import InvalidInputError, NotFoundError
-from chalicelib.insight import store
+from chalicelib.insight import endpoints, store
 from chalicelib.obs import logger, metrics
 
 EVENTS = ("response.created", "response.commented", "followup.opened")
-_LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+TIMEOUT_SECONDS = 5
 
 
 class DeliveryFailedError(Exception):
     """The endpoint did not take the delivery: SQS retries it, then parks it in the DLQ."""
 
+    def __init__(self, message: str, refused: bool = False) -> None:
+        super().__init__(message)
+        self.refused = refused  # the endpoint points inside: never contacted
+
 
 def check_url(url: str) -> str:
-    """HTTPS to a public host; plain http only to 127.0.0.1 where the stage allows it (dev, test)."""
-    parsed = urlparse(url)
-    host = parsed.hostname or ""
-    if parsed.scheme == "http" and host in _LOCAL_HOSTS and get_settings().webhook_allow_local_http:
-        return url
-    if parsed.scheme != "https" or not host:
-        raise InvalidInputError("url", "must be an https:// URL")
-    try:
-        if not ipaddress.ip_address(host).is_global:
-            raise InvalidInputError("url", "must not point at a private or local address")
-    except ValueError:
-        if host in _LOCAL_HOSTS or host.endswith(".internal") or host.endswith(".local"):
-            raise InvalidInputError("url", "must not point at a private or local address") from None
+    """HTTPS to a public host; plain http only to 127.0.0.1 in the local run (`make run`, tests).
+
+    A name is resolved now too when it can be, so one that points inside is refused at once;
+    the check that counts is at delivery.
+    """
+    endpoint = endpoints.parse(url, get_settings().webhook_allow_local_http)
+    if endpoint.address is None:
+        try:
+            resolve(endpoint)
+        except DeliveryFailedError as exc:
+            if exc.refused:
+                raise InvalidInputError("url", "must not point at a private or local address") from None
     return url
+
+
+def resolve(endpoint: endpoints.Endpoint) -> str:
+    """The address to connect to: every address the name has must be public (else refused)."""
+    if endpoint.is_local_http:
+        return "127.0.0.1"  # parse() let plain http through only for 127.0.0.1, in the local run
+    if endpoint.address is not None:
+        addresses = [endpoint.address]
+    else:
+        try:
+            answers = socket.getaddrinfo(endpoint.host, endpoint.port, type=socket.SOCK_STREAM)
+        except (socket.gaierror, UnicodeError):
+            raise DeliveryFailedError("endpoint name does not resolve") from None
+        addresses = [a for a in (endpoints.address_of(str(info[4][0])) for info in answers) if a is not None]
+    if not addresses or not all(endpoints.is_public(a) for a in addresses):
+        raise DeliveryFailedError("endpoint resolves to a private or local address", refused=True)
+    return str(addresses[0])
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """HTTPS to `address`, with the certificate checked for the URL's host name (SNI too)."""
+
+    def __init__(self, host: str, address: str, port: int, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self.address = address
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, host: str, address: str, port: int, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self.address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+
+
+def post(url: str, body: bytes, headers: dict[str, str]) -> int:
+    """POST to a checked endpoint at the address checked; the status (a redirect is not followed)."""
+    endpoint = endpoints.parse(url, get_settings().webhook_allow_local_http)
+    address = resolve(endpoint)
+    kind = _PinnedHTTPConnection if endpoint.is_local_http else _PinnedHTTPSConnection
+    connection = kind(endpoint.host, address, endpoint.port, TIMEOUT_SECONDS)
+    try:
+        connection.request("POST", endpoint.target, body=body, headers=headers)
+        return connection.getresponse().status
+    except (OSError, http.client.HTTPException) as exc:
+        raise DeliveryFailedError(f"endpoint unreachable: {type(exc).__name__}") from None
+    finally:
+        connection.close()
 
 
 def register(product: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -126,24 +186,16 @@ def deliver(message: dict[str, Any]) -> None:
         logger.info("webhook dropped: endpoint gone", extra={"webhook_id": message["webhook_id"]})
         return
     timestamp = int(clock.now().timestamp())
-    request = urllib.request.Request(
-        hook["url"],
-        data=message["body"].encode(),
-        method="POST",
-        headers={
-            "content-type": "application/json",
-            "webhook-id": message["webhook_id"],
-            "webhook-timestamp": str(timestamp),
-            "webhook-signature": signature(hook["secret"], message["webhook_id"], timestamp, message["body"]),
-        },
-    )
+    headers = {
+        "content-type": "application/json",
+        "webhook-id": message["webhook_id"],
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": signature(hook["secret"], message["webhook_id"], timestamp, message["body"]),
+    }
     try:
-        with urllib.request.urlopen(request, timeout=5) as answer:  # noqa: S310 (URL checked at registration)
-            status = answer.status
-    except urllib.error.HTTPError as exc:
-        status = exc.code
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        raise DeliveryFailedError(f"endpoint unreachable: {type(exc).__name__}") from None
+        status = post(hook["url"], message["body"].encode(), headers)
+    except InvalidInputError:  # registered before the rules tightened, or in another stage
+        status = 0
     if not 200 <= status < 300:
         metrics.add_metric(name="WebhookFailures", unit="Count", value=1)
         raise DeliveryFailedError(f"endpoint answered {status}")

@@ -59,7 +59,7 @@ def test_report_markdown_hostile_values_render_as_text_only(value: str) -> None:
     for tag in ("<a ", "<img", "<script", "<div", "<blockquote", "<code", "<strong", "<em", "<table", "<del"):
         assert tag not in rendered, (tag, value)
     headings = [line for line in rendered.splitlines() if line.startswith(("<h1", "<h2", "<h3"))]
-    assert len(headings) == 1 + 9  # ours: the title and nine sections
+    assert len(headings) == 1 + 9  # ours: the title and nine sections (Assessments included)
 
 
 def test_report_product_is_the_assessed_one_not_the_reporters() -> None:

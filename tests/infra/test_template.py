@@ -6,13 +6,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from devstack.package import package
 from devstack.template import load_template, owned_resources
 
 
-def test_packaged_template_passes_cfn_lint(tmp_path: Path) -> None:
-    sam = package(tmp_path / "out", stage="prod")
-    lint = subprocess.run([str(Path(sys.executable).parent / "cfn-lint"), str(sam)],
+def test_packaged_template_passes_cfn_lint(packaged: Path) -> None:
+    lint = subprocess.run([str(Path(sys.executable).parent / "cfn-lint"), str(packaged / "sam.json")],
                           capture_output=True, text=True)
     assert lint.returncode == 0, lint.stdout + lint.stderr
 

@@ -33,3 +33,15 @@ def test_webhook_consumer_reports_batch_item_failures() -> None:
     assert events["HandleWebhookDeliveriesSqsEventSource"]["Properties"]["FunctionResponseTypes"] == [
         "ReportBatchItemFailures"
     ]
+
+
+def test_stream_consumer_checkpoints_per_record_and_parks_what_still_fails(aws_stack: dict[str, Any]) -> None:
+    events = chalice_overrides(load_template())["HandleFeedbackStream"]["Properties"]["Events"]
+    source = events["HandleFeedbackStreamDynamodbEventSource"]["Properties"]
+    assert source["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert source["BisectBatchOnFunctionError"] is True
+    assert 0 <= source["MaximumRetryAttempts"] <= 10
+    assert source["DestinationConfig"]["OnFailure"]["Destination"] == {"Fn::GetAtt": ["StreamFailureQueue", "Arn"]}
+    alarms = {a["AlarmName"]: a for a in aws.client("cloudwatch").describe_alarms()["MetricAlarms"]}
+    alarm = alarms[aws_stack["StreamFailureAlarm"]["Ref"]]
+    assert alarm["Dimensions"][0]["Value"] == aws_stack["StreamFailureQueue"]["QueueName"]

@@ -1,0 +1,39 @@
+"""What the benchmarks share: moto on a free loopback port with infra/ provisioned, no app served."""
+from __future__ import annotations
+
+import os
+import socket
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def local_stack() -> Iterator[dict[str, str]]:
+    """moto with every infra/ resource and the demo surveys; yields the functions' environment."""
+    from devstack import stack as devstack
+    from devstack.provision import Provisioner
+    from devstack.template import load_template
+
+    local = devstack.Stack(moto_port=free_port(), api_port=free_port())
+    devstack._prepare_process_environment(local.moto_port, local.moto_url)
+    local._start_moto()
+    try:
+        template = load_template()
+        provisioner = Provisioner(local.moto_url, devstack.REGION, devstack.STACK_NAME)
+        provisioner.provision(template)
+        env = devstack._function_environment(template, provisioner.resolver, local.stage)
+        env["ALLOW_UNVERIFIED_IDENTITY"] = "true"
+        os.environ.update(env)
+        devstack._seed_demo()
+        yield {**os.environ, "POWERTOOLS_METRICS_DISABLED": "true"}
+    finally:
+        local._moto.stop()
