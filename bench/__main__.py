@@ -7,7 +7,7 @@ import sys
 
 from bench.table import DOC, Row, markdown, render
 
-PARTS = ("coldstart", "eligibility", "reports")  # in the order of the table
+PARTS = ("coldstart", "calls", "eligibility", "reports")  # in the order of the table
 
 
 def main(names: list[str]) -> None:
