@@ -142,6 +142,17 @@ COLDSTART_NOTES = """Every function is built from the same app.py, so each pays 
 app.py imports only what every function needs (chalice, the routes' blueprints, Powertools' logger and
 metrics); each event handler imports its domain's handler module inside its body, and Powertools' batch
 utility (asyncio, ~37 ms) is imported inside the handlers that use it. The API function must register
-every route at import, and each route module imports its domain's service (and through it the store and
-boto3's resource layer); where a ratio still misses 1.25x, the heaviest rows above say which domain
-module a first request does not need and would defer next (route bodies importing their service lazily)."""
+every route at import; the incidents, links and requests route modules load their service on first call
+(chalicelib/lazy.py), so a first eligibility request does not import them.
+
+Where a ratio misses 1.25x, and what would close it:
+- alert consumer, task runner: their first event imports Powertools' batch utility (~43 ms measured with
+  -X importtime: its data classes ~22 ms, asyncio ~16 ms) and the incident domain (service, tasks, report,
+  ~25–30 ms), and makes more than the floor's one call. Processing the SQS batch with a plain loop that
+  reports `batchItemFailures` itself (the response shape is small) would remove the Powertools batch cost;
+  splitting `incidents.service` so `start_workflow` does not pull the report and mail modules would cut
+  the rest.
+- jobs (retention): the job queries every due-item index page and deletes, so its first event is many
+  calls against the floor's one; its import cost is the privacy domain. The figure is a job's whole first
+  run, not an import overhead; a fairer floor would make the same calls by hand (item 4's in-process
+  overhead, not done)."""
