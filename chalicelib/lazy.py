@@ -1,31 +1,26 @@
-"""A module imported on first use (importlib's LazyLoader): for route modules whose domain service
-a function's first request may never need. Every Lambda function imports app.py, which must register
-every route at import; deferring each domain's service to its first call keeps the cold start of the
-functions that never call it near the floor (docs/BENCHMARKS.md). Use it as
-`if TYPE_CHECKING: from x import y` / `else: y = lazy.module("x.y")` so mypy still checks the calls."""
+"""A module imported on first use: for route modules whose domain service a function's first request
+may never need. Every Lambda function imports app.py, which must register every route at import;
+deferring each domain's service to its first call keeps the cold start of the functions that never call
+it near the floor (docs/BENCHMARKS.md). Use it as `if TYPE_CHECKING: from x import y` /
+`else: y = lazy.module("x.y")` so mypy still checks the calls.
+
+A proxy rather than importlib's LazyLoader: the local runner serves requests from several threads, and
+LazyLoader's first load is not thread-safe before Python 3.12; `importlib.import_module` is."""
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import sys
-from typing import TYPE_CHECKING
+from types import ModuleType
+from typing import Any
 
-if TYPE_CHECKING:
-    from types import ModuleType
+
+class _Deferred(ModuleType):
+    """Stands for a module not imported yet; each attribute is read from the real module."""
+
+    def __getattr__(self, attr: str) -> Any:  # only for names the proxy itself lacks
+        return getattr(importlib.import_module(self.__name__), attr)
 
 
 def module(name: str) -> ModuleType:
-    """`name`, loaded on its first attribute access (at once if it is already imported)."""
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.find_spec(name)
-    if spec is None or spec.loader is None:
-        raise ImportError(name)
-    loader = importlib.util.LazyLoader(spec.loader)
-    spec.loader = loader
-    lazy = importlib.util.module_from_spec(spec)
-    sys.modules[name] = lazy
-    loader.exec_module(lazy)
-    parent, _, child = name.rpartition(".")
-    if parent:  # as the import system does, so `package.child` resolves too
-        setattr(sys.modules[parent], child, lazy)
-    return lazy
+    """`name`, imported on its first attribute access (the module itself if it is already imported)."""
+    return sys.modules.get(name) or _Deferred(name)
