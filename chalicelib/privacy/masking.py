@@ -27,7 +27,10 @@ _CARD = re.compile(r"(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w-])")
 # DDMMYY + separator (Swedish, Danish, Finnish) or plain 9-12 digit runs (NO, SE, DK, NL).
 _ID_SEPARATED = re.compile(r"(?<![\w-])(\d{6}|\d{8})([-+A-FU-Y])(\d{3}[0-9A-Y]|\d{4})(?![\w-])")
 _ID_PLAIN = re.compile(r"(?<![\w-])\d{9,12}(?![\w-])")
-_PHONE = re.compile(r"(?<![\w-])\+?\(?\d(?:[\s().-]{0,2}\d){7,14}(?![\w-])")
+# Whole digit runs only: neither start nor end inside a longer run split by separators (a 16-digit
+# number that fails Luhn is no phone number, and no prefix of it is either).
+_PHONE = re.compile(r"(?<![\w-])(?<!\d[\s().-])(?<!\d[\s().-][\s().-])"
+                    r"\+?\(?\d(?:[\s().-]{0,2}\d){7,14}(?![\w-]|[\s().-]{1,2}\d)")
 _HETU_CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 
 

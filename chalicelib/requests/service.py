@@ -136,9 +136,10 @@ def _fulfil(request: dict[str, Any], base_url: str) -> dict[str, Any]:
         done = _carry_out(request)
         _mail(request["email"], request["locale"], "done", right)
         return _finish(request, rules.DONE, fulfilment_request_id=done["request_id"])
+    # Mailed first: a failed mail leaves it verified, so that a later confirmation retries both.
+    _mail(request["email"], request["locale"], "received", right, due=request["due_at"][:10])
     pending = store.move(request["request_id"], (rules.VERIFIED,), {"status": rules.PENDING}) or request
     _audit(pending, "pending")
-    _mail(request["email"], request["locale"], "received", right, due=request["due_at"][:10])
     return pending
 
 
