@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib import clock
 from chalicelib.insight import followup_store, followups
-from chalicelib.privacy import registry, survey_subjects
+from chalicelib.privacy import registry
 from chalicelib.privacy.rules import Held
+from chalicelib.surveys import subjects as survey_subjects
 from chalicelib.surveys.store import is_live
 
 if TYPE_CHECKING:
