@@ -59,13 +59,7 @@ def delete_followup(followup_id: str) -> None:
 def get_followup_items(followup_ids: list[str]) -> list[dict[str, Any]]:
     """Follow-ups by id, expired ones too (erasure needs them): one BatchGetItem per 100 ids."""
     keys = [{"pk": f"FUP#{i}", "sk": "FUP"} for i in sorted(set(followup_ids))]
-    found: list[dict[str, Any]] = []
-    for start in range(0, len(keys), 100):
-        request: dict[str, Any] = {_name(): {"Keys": keys[start : start + 100], "ConsistentRead": True}}
-        while request:
-            page = aws.dynamodb_client().batch_get_item(RequestItems=request)
-            found += [plain(i) for i in page.get("Responses", {}).get(_name(), [])]
-            request = page.get("UnprocessedKeys") or {}
+    found = [plain(i) for i in aws.batch_get_items(_name(), keys, consistent=True)]
     return sorted(found, key=lambda i: str(i["pk"]))
 
 

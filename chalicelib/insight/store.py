@@ -153,14 +153,7 @@ def query_aggregates(
     condition = Key("pk").eq(agg_pk(metric, product)) & Key("sk").between(
         f"{dim}#{first_day}#", f"{dim}#{last_day}#\uffff"
     )
-    kwargs: dict[str, Any] = {"KeyConditionExpression": condition}
-    items: list[dict[str, Any]] = []
-    while True:
-        page = _table().query(**kwargs)
-        items.extend(plain(i) for i in page.get("Items", []))
-        if "LastEvaluatedKey" not in page:
-            return items
-        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    return [plain(i) for i in aws.query_all(_name(), KeyConditionExpression=condition)]
 
 
 # --- rebuild (batch job only) -----------------------------------------------------------------
@@ -172,14 +165,8 @@ def scan_prefix(table_name: str, prefix: str) -> Iterator[dict[str, Any]]:
     A Scan, on purpose: the rebuild must see every response and event, and nothing indexes
     them all by product and day. It runs as a batch job, never on a request path.
     """
-    table = aws.table(table_name)
-    kwargs: dict[str, Any] = {"FilterExpression": Key("pk").begins_with(prefix)}
-    while True:
-        page = table.scan(**kwargs)
+    for page in aws.pages("scan", table_name, FilterExpression=Key("pk").begins_with(prefix)):
         yield from (plain(i) for i in page.get("Items", []))
-        if "LastEvaluatedKey" not in page:
-            return
-        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
 def replace_aggregates(
