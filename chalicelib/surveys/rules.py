@@ -148,4 +148,5 @@ def throttle_expires_at(now: datetime, policy: ThrottlePolicy, retention_days: i
 
 
 def is_comment_editable(created_at: datetime, now: datetime, window_hours: int) -> bool:
-    return now <= created_at + timedelta(hours=window_hours)
+    """Until the window's end, exclusive: as the edit_token, which expires at that second."""
+    return now < created_at + timedelta(hours=window_hours)

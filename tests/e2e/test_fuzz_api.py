@@ -169,12 +169,15 @@ class Fuzzer:
 
 
 def has_negatable_input(document: dict[str, Any], label: str) -> bool:
-    """A body, a query or header parameter, or a path parameter more constrained than a free string."""
+    """A body, a query or header parameter, or a path parameter more constrained than a non-empty string
+    (an empty path segment changes the path, so `minLength: 1` leaves nothing to negate)."""
     method, path = label.split(" ", 1)
     operation = document["paths"][path][method.lower()]
     for parameter in operation.get("parameters") or []:
         schema = parameter.get("schema") or {}
-        if parameter.get("in") != "path" or set(schema) - {"type"} or schema.get("type", "string") != "string":
+        free = not set(schema) - {"type", "minLength"} and schema.get("type", "string") == "string" \
+            and schema.get("minLength", 0) <= 1
+        if parameter.get("in") != "path" or not free:
             return True
     return "requestBody" in operation
 
@@ -182,7 +185,8 @@ def has_negatable_input(document: dict[str, Any], label: str) -> bool:
 def test_has_negatable_input_by_hand() -> None:
     document = {"paths": {
         "/banner.js": {"get": {}},
-        "/v1/s/{token}": {"get": {"parameters": [{"in": "path", "name": "token", "schema": {"type": "string"}}]}},
+        "/v1/s/{token}": {"get": {"parameters": [{"in": "path", "name": "token",
+                                                   "schema": {"type": "string", "minLength": 1}}]}},
         "/v1/x/{id}": {"get": {"parameters": [{"in": "path", "name": "id",
                                                 "schema": {"type": "string", "pattern": "^[a-f0-9]{32}$"}}]}},
         "/v1/q": {"get": {"parameters": [{"in": "query", "name": "metric", "schema": {"type": "string"}}]}},

@@ -38,4 +38,7 @@ def test_stack_ctrl_c_stops_cleanly_and_frees_ports(tmp_path: Path) -> None:
     assert "trustloop is running locally" in output
     for port in (moto_port, api_port):
         with socket.socket() as s:
+            # As every server binds (make run's included): connections moto closed last linger in
+            # TIME_WAIT, which SO_REUSEADDR allows, while a socket still listening there does not.
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             s.bind(("127.0.0.1", port))  # raises if the stack left it bound

@@ -42,6 +42,9 @@ def _incident(value: str) -> dict[str, Any]:
                               "notifications": [{"sent_at": value, "on_time": value, "late_reason": value,
                                                  "reference": value}]}},
         "timeline": [{"at": value, "event": value, "actor": value}],
+        "assessments": [{"at": value, "actor": value, "facts": {}, "obligations": [value], "added": [value],
+                         "withdrawn": [value], "verdict": {"severity": {"score": value, "level": value},
+                                                           "risk": value}}],
         "dpo_contact": value,
     }
 

@@ -41,7 +41,9 @@ def _cell_equals(cell: str, value: Any) -> bool:
     if value is None:
         return cell == ""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return cell == str(value)
+        # OWASP CSV injection: text starting with = + - @ tab CR (or a quote) gets a leading quote.
+        text = str(value)
+        return cell == ("'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r", "'")) else text)
     return float(cell) == float(value)
 
 

@@ -27,6 +27,18 @@ def _paths(value: Any, prefix: str = "") -> list[tuple[str, str]]:
     return [(prefix, value if isinstance(value, str) else json.dumps(value))]
 
 
+# OWASP CSV injection: a text cell starting with = + - @ tab or CR (or their full-width forms, or the
+# quote itself) is written with a leading single quote, so no spreadsheet evaluates it.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠", "'")
+
+
+COMMENT = '=HYPERLINK("http://evil.example","Slow, really")\n"quoted", too'
+
+
+def _safe(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def expected_rows(body: dict[str, Any]) -> list[list[str]]:
     rows = [HEADER]
     for item in body["items"]:
@@ -35,13 +47,14 @@ def expected_rows(body: dict[str, Any]) -> list[list[str]]:
         rows += [[*base, path, value] for path, value in _paths({**item["data"], "restricted": item["restricted"]})]
     rows += [["record_of_processing", "", "", "", "", "", "", path, value]
              for path, value in _paths(body["record_of_processing"])]
-    return rows
+    return [[_safe(cell) for cell in row] for row in rows]
 
 
 @pytest.mark.parametrize("params", [{"user_id": "user-1", "company": "acme-co"}, {"email": "ada@example.com"},
                                     {"user_id": "nobody"}])
 def test_export_csv_equals_json_cell_by_cell(client: Any, frozen_now: Any, params: dict[str, str]) -> None:
-    banner_person(client, comment='Slow, "really"\nslow; =1+2')
+    banner_person(client, comment=COMMENT, username="@ada",
+                  company="+47 Example AS", url="-x")
     as_json = export(client, **params)
     as_csv = export(client, **params, format="csv")
     assert (as_json.status_code, as_csv.status_code) == (200, 200)
@@ -49,6 +62,9 @@ def test_export_csv_equals_json_cell_by_cell(client: Any, frozen_now: Any, param
     rows = list(csv.reader(io.StringIO(as_csv.body.decode(), newline="")))
     body = as_json.json_body
     assert rows == expected_rows(body)
+    assert not [cell for row in rows for cell in row if cell.startswith(FORMULA_STARTS[:-1])]
+    if params != {"user_id": "nobody"}:
+        assert [row[8] for row in rows if row[7] == "comment"] == ["'" + COMMENT]
     held = [r for r in rows if r[0] == "data"]
     assert len({r[3] for r in held}) == len(body["items"])  # every item has rows, none invented
     if body["items"]:

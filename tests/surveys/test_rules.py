@@ -154,5 +154,5 @@ def test_throttle_expires_at_is_the_longest_window_only() -> None:
 
 
 def test_is_comment_editable_only_within_window() -> None:
-    assert rules.is_comment_editable(NOW, NOW + timedelta(hours=24), 24)
-    assert not rules.is_comment_editable(NOW, NOW + timedelta(hours=24, seconds=1), 24)
+    assert rules.is_comment_editable(NOW, NOW + timedelta(hours=23, minutes=59, seconds=59), 24)
+    assert not rules.is_comment_editable(NOW, NOW + timedelta(hours=24), 24)

@@ -100,12 +100,13 @@ def test_is_sampled_in_edge_of_the_bucket(user: str, percent: float, sampled: bo
     assert rules.is_sampled_in("s1", user, percent) is sampled
 
 
-@pytest.mark.parametrize(("offset", "editable"), [(-SECOND, True), (timedelta(0), True), (SECOND, False)],
+@pytest.mark.parametrize(("offset", "editable"), [(-SECOND, True), (timedelta(0), False), (SECOND, False)],
                          ids=["one second before", "exactly at", "one second after"])
 @pytest.mark.parametrize("hours", [1, 24, 72])
-def test_is_comment_editable_window_includes_its_last_second(hours: int, offset: timedelta,
-                                                              editable: bool) -> None:
-    # PRODUCT: the reason may be changed "for 24 hours" (COMMENT_EDIT_HOURS): the end instant still counts.
+def test_is_comment_editable_window_ends_at_its_last_second_exclusive(hours: int, offset: timedelta,
+                                                                      editable: bool) -> None:
+    # The reason may be changed "for 24 hours" (COMMENT_EDIT_HOURS); the edit_token given with the
+    # score expires at created + 24 h (a link is expired from its x second), so the rule ends there too.
     assert rules.is_comment_editable(T0, T0 + timedelta(hours=hours) + offset, hours) is editable
 
 
@@ -155,3 +156,60 @@ def test_read_link_is_valid_until_its_expiry_second_exclusive(now: int, status: 
     read, payload = signing.read_link(token, "survey_score", now, KEY)
     assert read == status
     assert payload == {"s": "s1", "u": "u1", "k": "survey_score", "x": EXPIRES}
+
+
+# Each reason with its whole decision (eligible flag, reason, survey, lift time), in the documented order.
+OPEN_SURVEY = {"survey_id": "s2", "active": True, "channels": ["in_app_web"]}  # no sample_percent: everyone
+
+
+@pytest.mark.parametrize(("state", "surveys", "expected"), [
+    (ThrottleState(opted_out=True, products={"p": ProductState(declined_at=T0)}), [SURVEY],
+     rules.Decision(False, "opted_out")),
+    (ThrottleState(products={"p": ProductState(declined_at=T0)}), [{**SURVEY, "channels": ["email"]}],
+     rules.Decision(False, "no_active_survey")),
+    (ThrottleState(), [{**SURVEY, "active": False}], rules.Decision(False, "no_active_survey")),
+    (ThrottleState(), [{k: v for k, v in SURVEY.items() if k != "channels"}],
+     rules.Decision(False, "no_active_survey")),
+    (ThrottleState(), [{**SURVEY, "sample_percent": 0}], rules.Decision(False, "sampled_out")),
+    (ThrottleState(), [OPEN_SURVEY], rules.Decision(True, "eligible", survey=OPEN_SURVEY)),
+    (ThrottleState(), [OPEN_SURVEY, SURVEY], rules.Decision(True, "eligible", survey=SURVEY)),  # first by id
+    (ThrottleState(), [{**SURVEY, "sample_percent": 0}, OPEN_SURVEY],
+     rules.Decision(True, "eligible", survey=OPEN_SURVEY)),
+])
+def test_decide_whole_decision_per_reason(state: ThrottleState, surveys: list, expected: rules.Decision) -> None:
+    assert _decide(state, T0 + timedelta(days=400), surveys) == expected
+
+
+def test_decide_samples_by_survey_and_user() -> None:
+    # user-14954's bucket in s1 is 4999 (pinned above): at 50 % in s1; the same user in another
+    # survey, or another user, falls elsewhere.
+    half = {**SURVEY, "sample_percent": 49.99}
+    assert _decide(ThrottleState(), T0, [half], user="user-14954").reason == "sampled_out"
+    assert _decide(ThrottleState(), T0, [{**half, "sample_percent": 50}], user="user-14954").eligible
+    assert _bucket("s1", "user-989") == 0
+    assert _decide(ThrottleState(), T0, [{**SURVEY, "sample_percent": 0.01}], user="user-989").eligible
+
+
+def test_throttle_expires_at_counts_the_company_gap_when_it_is_the_longest() -> None:
+    policy = ThrottlePolicy(recontact=timedelta(days=1), decline=timedelta(days=2), company_gap=timedelta(days=30))
+    assert rules.throttle_expires_at(T0, policy, 1095) == int(datetime(2026, 3, 31, 8, 30, tzinfo=UTC).timestamp())
+
+
+@pytest.mark.parametrize(("asked", "chosen"), [("nb_NO", "nb-NO"), ("nb-NO", "nb-NO"), ("NB", "nb"),
+                                               ("nb-SE", "nb"), ("sv_FI", "en"), ("", "en")])
+def test_pick_texts_normalises_underscores_and_case(asked: str, chosen: str) -> None:
+    texts = {"en": {"q": "Q"}, "nb": {"q": "Sp"}, "nb-NO": {"q": "Sp NO"}}
+    assert rules.pick_texts(texts, asked) == (chosen, texts[chosen])
+
+
+@pytest.mark.parametrize(("metric", "score", "message"), [
+    ("nps", 11, "score: must be between 0 and 10 for NPS"), ("ces", 0, "score: must be between 1 and 7 for CES"),
+    ("csat", 6, "score: must be between 1 and 5 for CSAT"), ("nps", "7", "score: must be an integer"),
+    ("nps", True, "score: must be an integer"),
+])
+def test_check_score_message_names_field_and_scale(metric: str, score: object, message: str) -> None:
+    from chalicelib.errors import InvalidInputError
+
+    with pytest.raises(InvalidInputError) as raised:
+        rules.check_score(metric, score)
+    assert (raised.value.field, str(raised.value)) == ("score", message)
