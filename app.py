@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from chalice import Chalice, ConvertToMiddleware, Rate
 
-from chalicelib import cors, openapi
+from chalicelib import cors, obs, openapi
 from chalicelib.incidents import handlers as incident_handlers
 from chalicelib.incidents import routes as incident_routes
 from chalicelib.insight import handlers as insight_handlers
@@ -23,6 +23,7 @@ app = Chalice(app_name="trustloop")
 app.register_middleware(ConvertToMiddleware(logger.inject_lambda_context(clear_state=True)))
 app.register_middleware(ConvertToMiddleware(metrics.log_metrics(capture_cold_start_metric=True)))
 app.register_middleware(cors.add_cors_headers, "http")
+app.register_middleware(obs.with_request_id, "http")
 
 app.register_blueprint(survey_routes.public)
 app.register_blueprint(survey_routes.admin)

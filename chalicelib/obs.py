@@ -20,6 +20,18 @@ metrics = Metrics()
 _FRAMES = 8
 
 
+def with_request_id(event: Any, get_response: Any) -> Any:
+    """HTTP middleware: every log line of a request carries API Gateway's request id."""
+    logger.set_correlation_id((getattr(event, "context", None) or {}).get("requestId"))
+    return get_response(event)
+
+
+def correlate(message: Any) -> None:
+    """A workflow or intake message's log lines carry its incident id, else its alert id."""
+    body = message if isinstance(message, dict) else {}
+    logger.set_correlation_id(body.get("incident_id") or body.get("alert_id"))
+
+
 def log_failure(message: str, exc: BaseException, *, level: str = "error", **ids: Any) -> None:
     """Log a failure by its class, AWS error code and where it happened: never its text.
 

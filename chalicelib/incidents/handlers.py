@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 from aws_lambda_powertools.metrics import MetricUnit
 
 from chalicelib import clock
-from chalicelib.obs import failure_logged, metrics
+from chalicelib.obs import correlate, failure_logged, metrics
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -49,6 +49,7 @@ def _batch(event: dict[str, Any], context: Any, handler: Any, metric: str) -> di
 
     def logged(record: SQSRecord) -> None:  # a failed record is logged by class and code, not text
         with failure_logged("record failed", message_id=record.message_id, handler=metric):
+            correlate(record.json_body)
             handler(record)
 
     result = process_partial_response(event=event, record_handler=logged,
