@@ -21,6 +21,7 @@ MODULES: dict[str, tuple[str, ...] | None] = {
     "chalicelib/surveys/rules.py": None,
     "chalicelib/privacy/rules.py": None,
     "chalicelib/incidents/rules.py": None,
+    "chalicelib/incidents/risk.py": None,
     "chalicelib/insight/rules.py": None,
     "chalicelib/insight/policy.py": None,
     "chalicelib/privacy/masking.py": None,
