@@ -132,3 +132,139 @@ def test_reassess_obligations_adds_retimes_reopens_and_withdraws_only_open_ones(
 ])
 def test_art34_exception(overrides: dict[str, Any], expected: str | None) -> None:
     assert rules.art34_exception(facts(**overrides)) == expected
+
+
+# -- the assessment model: boundaries, scores and the words of each factor ----------------------------
+
+def _a(**overrides: Any) -> model.Assessment:
+    return model.Assessment(facts(**overrides))
+
+
+@pytest.mark.parametrize(("hours", "backup", "promptly"), [
+    (0, True, True), (24, True, True), (25, True, False), (24, False, False), (None, True, False),
+])
+def test_restored_promptly_is_within_24_hours_from_a_backup(hours: int | None, backup: bool, promptly: bool) -> None:
+    a = _a(breach_types=["availability"], restored_within_hours=hours, backup_available=backup)
+    assert a.restored_promptly is promptly
+
+
+@pytest.mark.parametrize(("subjects", "recipients", "risk"), [
+    (9_999, "unknown", "risk"), (10_000, "unknown", "high"), (10_001, "public", "high"),
+    (10_000, "known", "risk"),
+])
+def test_large_scale_from_10000_subjects_in_unknown_hands(subjects: int, recipients: str, risk: str) -> None:
+    # identity only (DPC 1), EI 0.25: SE = 0.25 + 0.5 = 0.75, low; data in unknown hands floors it at risk
+    verdict = rules.assess(facts(data_categories=["identity"], identifiability="negligible", recipients=recipients,
+                                 recipients_count=None if recipients != "known" else 5,
+                                 subjects_count=subjects, consequences=None))
+    assert verdict.risk == risk
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    (None, "not stated"), (True, "true"), (False, "false"), ([], "none listed"), (["a", "b"], "a, b"),
+    ({"x": True, "y": None}, "x true, y not stated"), (3.5, "3.5"), ("Known", "Known"),
+])
+def test_reasons_of_shows_each_value(value: Any, shown: str) -> None:
+    assert model.reasons_of([{"factor": "f", "value": value, "contributes": "c", "basis": "b"}]) == [
+        f"f: {shown} → c (b)"]
+
+
+@pytest.mark.parametrize(("categories", "special", "vulnerable", "dpc", "top", "raised"), [
+    ([], False, False, 1, "special categories", "DPC +0"),
+    (["identity"], False, True, 2, "identity", "DPC +1"),
+    (["contact", "location"], False, False, 2, "location", "DPC +0"),
+    (["traffic", "credentials", "family"], False, False, 3, "credentials", "DPC +0"),
+    (["identity", "health"], False, True, 4, "health", "DPC +0"),
+    (["identity"], True, False, 4, "special categories", "DPC +0"),
+    (["financial", "identity_documents"], False, False, 3, "financial, identity_documents", "DPC +0"),
+])
+def test_data_processing_context(categories: list[str], special: bool, vulnerable: bool, dpc: int, top: str,
+                                 raised: str) -> None:
+    a = _a(data_categories=categories, special_categories=special, vulnerable_subjects=vulnerable)
+    assert model.data_processing_context(a) == dpc
+    base = 4 if dpc == 4 else dpc - (raised == "DPC +1")
+    assert a.factors[0]["contributes"] == f"DPC {base}: most sensitive is {top}"
+    assert a.factors[1]["contributes"] == raised
+    assert a.factors[1]["value"] is vulnerable
+
+
+@pytest.mark.parametrize(("overrides", "ei", "contributes"), [
+    ({"identifiability": "negligible"}, 0.25, "none: the data is intelligible"),
+    ({"identifiability": "limited"}, 0.5, "none: the data is intelligible"),
+    ({"identifiability": "significant"}, 0.75, "none: the data is intelligible"),
+    ({}, 1.0, "none: the data is intelligible"),
+    ({"encrypted": True, "key_compromised": True}, 1.0, "none: the data is intelligible"),
+    ({"encrypted": True, "breach_types": ["availability"]}, 1.0,
+     "none: it protects confidentiality only, and none was lost"),
+    ({"encrypted": True, "identifiability": "limited"}, 0.25,
+     "EI 0.25 and confidentiality CB 0: unintelligible to the recipient"),
+    ({"encrypted": True, "breach_types": ["confidentiality", "integrity"], "identifiability": "significant"},
+     0.75, "confidentiality CB 0; EI unchanged: it does not restore availability or integrity"),
+])
+def test_ease_of_identification(overrides: dict[str, Any], ei: float, contributes: str) -> None:
+    a = model.Assessment({k: v for k, v in facts(**overrides).items() if k != "identifiability" or overrides.get(k)})
+    assert model.ease_of_identification(a) == ei
+    assert a.factors[-1]["factor"] == "encryption"
+    assert a.factors[-1]["contributes"] == contributes
+    written = {"negligible": "EI 0.25", "limited": "EI 0.5", "significant": "EI 0.75", "maximum": "EI 1.0"}
+    assert a.factors[0]["contributes"] == written[overrides.get("identifiability", "maximum")]
+
+
+@pytest.mark.parametrize(("overrides", "cb", "shown", "contributes"), [
+    ({"breach_types": ["availability"], "recipients": None, "restored_within_hours": 2}, 0.0, "none",
+     "CB +0: no loss of confidentiality"),
+    ({"encrypted": True, "recipients": "public"}, 0.0, "public", "CB +0: the data is unintelligible to them"),
+    ({"recipients": "none", "recipients_count": 0}, 0.0, "none",
+     "CB +0: no one, or only someone bound to confidentiality"),
+    ({"recipients": "trusted", "recipients_count": 1}, 0.0, "trusted",
+     "CB +0: no one, or only someone bound to confidentiality"),
+    ({"recipients": "known", "recipients_count": 40}, 0.25, "known (40)",
+     "CB +0.25: a known number of known recipients"),
+    ({"recipients": "known", "recipients_count": None}, 0.5, "known", "CB +0.5: an unknown number of recipients"),
+    ({"recipients": "unknown", "recipients_count": 7}, 0.5, "unknown (7)",
+     "CB +0.5: an unknown number of recipients"),
+    ({"recipients": None, "recipients_count": None}, 0.5, "unknown", "CB +0.5: an unknown number of recipients"),
+    ({"recipients": "public", "recipients_count": None}, 0.5, "public", "CB +0.5: published"),
+])
+def test_circumstances_confidentiality(overrides: dict[str, Any], cb: float, shown: str, contributes: str) -> None:
+    a = _a(**overrides)
+    assert model.circumstances(a) == cb
+    assert a.factors[0] == {"factor": "recipients", "value": shown, "contributes": contributes,
+                            "basis": a.factors[0]["basis"]}
+
+
+@pytest.mark.parametrize(("overrides", "cb", "contributes"), [
+    ({"breach_types": ["confidentiality"]}, 0.0, "CB +0: not lost"),
+    ({"restored_within_hours": 24}, 0.0, "CB +0: restored from backup within 24 h"),
+    ({"restored_within_hours": 48}, 0.25, "CB +0.25: temporary unavailability"),
+    ({"restored_within_hours": None}, 0.25, "CB +0.25: temporary unavailability"),
+    ({"backup_available": False, "restored_within_hours": 30}, 0.25, "CB +0.25: temporary unavailability"),
+    ({"backup_available": False, "restored_within_hours": None}, 0.5, "CB +0.5: lost, no backup (permanent)"),
+])
+def test_availability(overrides: dict[str, Any], cb: float, contributes: str) -> None:
+    a = _a(**{"breach_types": ["availability"], "recipients": None, **overrides})
+    assert model._availability(a) == cb
+    assert a.factors[-1]["contributes"] == contributes
+    assert a.factors[-1]["value"] == {"backup_available": a.facts["backup_available"],
+                                      "restored_within_hours": a.facts.get("restored_within_hours")}
+
+
+@pytest.mark.parametrize(("types", "backup", "cb", "contributes"), [
+    (["confidentiality"], True, 0.0, "CB +0: not lost"),
+    (["integrity"], True, 0.0, "CB +0.0: altered, recoverable"),
+    (["integrity"], False, 0.25, "CB +0.25: altered, not recoverable (permanent)"),
+])
+def test_integrity(types: list[str], backup: bool, cb: float, contributes: str) -> None:
+    a = _a(breach_types=types, backup_available=backup)
+    assert model._integrity(a) == cb
+    assert a.factors[-1]["contributes"] == contributes
+    assert a.factors[-1]["value"] == {"backup_available": backup}
+
+
+@pytest.mark.parametrize(("malicious", "cb", "contributes"), [(True, 0.5, "CB +0.5"), (False, 0.0, "CB +0"),
+                                                              (None, 0.0, "CB +0")])
+def test_malice(malicious: bool | None, cb: float, contributes: str) -> None:
+    a = _a(malicious=malicious)
+    assert model._malice(a) == cb
+    assert a.factors[-1]["contributes"] == contributes
+    assert a.factors[-1]["value"] is bool(malicious)
