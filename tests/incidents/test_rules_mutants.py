@@ -268,3 +268,126 @@ def test_malice(malicious: bool | None, cb: float, contributes: str) -> None:
     assert model._malice(a) == cb
     assert a.factors[-1]["contributes"] == contributes
     assert a.factors[-1]["value"] is bool(malicious)
+
+
+def _factor(a: model.Assessment, name: str) -> dict[str, Any]:
+    return next(f for f in a.factors if f["factor"] == name)
+
+
+@pytest.mark.parametrize(("overrides", "floors", "why"), [
+    ({"recipients": "trusted", "recipients_count": 1, "data_recovered": True}, [],
+     "the trusted recipient returned or deleted it: contained"),
+    ({"recipients": "trusted", "recipients_count": 1, "data_recovered": False}, [],
+     "not confirmed: a trusted recipient still holds it"),
+    ({"recipients": "unknown", "data_recovered": True}, [("risk", "data in unknown hands")],
+     "counts not: data in unknown hands is never safely back (a criminal's promise)"),
+    ({"recipients": "public"}, [("risk", "data in unknown hands")],
+     "counts not: data in unknown hands is never safely back (a criminal's promise)"),
+    ({"recipients": "known", "data_recovered": True}, [],
+     "lifts the floor: the known recipient gave it back or deleted it"),
+    ({"recipients": "known", "consequences": []}, [], "not recovered, but no harm is found likely"),
+    ({"recipients": "known", "consequences": None}, [("risk", "a known recipient keeps the data")],
+     "not recovered: a known recipient keeps it"),
+    ({"recipients": "known", "consequences": ["distress"]}, [("risk", "a known recipient keeps the data")],
+     "not recovered: a known recipient keeps it"),
+    ({"recipients": "none", "recipients_count": 0}, [], "counts for trusted or known recipients only"),
+    ({"recipients": "unknown", "encrypted": True}, [], "counts for trusted or known recipients only"),
+    ({"recipients": "trusted", "encrypted": True, "data_recovered": True}, [],
+     "counts for trusted or known recipients only"),
+    ({"breach_types": ["availability"], "recipients": None}, [], "counts for trusted or known recipients only"),
+])
+def test_kept_data(overrides: dict[str, Any], floors: list[tuple[str, str]], why: str) -> None:
+    a = _a(**overrides)
+    assert model._kept_data(a) == floors
+    assert _factor(a, "data_recovered")["contributes"] == why
+
+
+@pytest.mark.parametrize(("overrides", "floors"), [
+    ({"breach_types": ["availability"], "restored_within_hours": 24}, []),
+    ({"breach_types": ["availability"], "restored_within_hours": 25},
+     [("risk", "availability not restored from backup within 24 h")]),
+    ({"breach_types": ["integrity"], "backup_available": True}, []),
+    ({"breach_types": ["integrity"], "backup_available": False}, [("risk", "integrity lost without a way back")]),
+    ({"breach_types": ["availability", "integrity"], "backup_available": False},
+     [("risk", "availability not restored from backup within 24 h"), ("risk", "integrity lost without a way back")]),
+    ({"breach_types": ["confidentiality"], "backup_available": False}, []),
+])
+def test_lost_data(overrides: dict[str, Any], floors: list[tuple[str, str]]) -> None:
+    assert model._lost_data(_a(recipients=None, **overrides)) == floors
+
+
+@pytest.mark.parametrize(("consequences", "floors", "contributes"), [
+    (None, [], "not assessed: severity decides"),
+    ([], [], "none raised: no harm found likely"),
+    (["distress", "loss_of_control"], [("risk", "harm likely (distress, loss_of_control)")], "risk ≥ risk"),
+    (["distress", "identity_theft", "physical_harm"], [("high", "severe harm likely (identity_theft, physical_harm)")],
+     "risk ≥ high"),
+    (["financial_loss"], [("high", "severe harm likely (financial_loss)")], "risk ≥ high"),
+    (["discrimination"], [("high", "severe harm likely (discrimination)")], "risk ≥ high"),
+])
+def test_harms(consequences: list[str] | None, floors: list[tuple[str, str]], contributes: str) -> None:
+    a = _a(consequences=consequences)
+    assert model._harms(a) == floors
+    assert _factor(a, "consequences") == {"factor": "consequences", "value": consequences, "contributes": contributes,
+                                          "basis": _factor(a, "consequences")["basis"]}
+
+
+@pytest.mark.parametrize(("overrides", "floors", "contributes"), [
+    ({"subjects_count": 10_000, "recipients": "unknown"}, [("high", "10000 subjects, data in unknown hands")],
+     "risk ≥ high: large scale, data in unknown hands"),
+    ({"subjects_count": 9_999, "recipients": "public"}, [], "none"),
+    ({"subjects_count": None, "recipients": "public"}, [], "none"),
+    ({"subjects_count": 50_000, "recipients": "public", "encrypted": True}, [], "none"),
+    ({"subjects_count": 50_000, "recipients": "known"}, [], "none"),
+    ({"subjects_count": 50_000, "recipients": "trusted"}, [], "none"),
+])
+def test_scale(overrides: dict[str, Any], floors: list[tuple[str, str]], contributes: str) -> None:
+    a = _a(**overrides)
+    assert model._scale(a) == floors
+    assert _factor(a, "subjects_count")["contributes"] == contributes
+    assert _factor(a, "subjects_count")["value"] == (overrides["subjects_count"] or 0)
+    assert _factor(a, "records_count")["value"] == 120
+
+
+@pytest.mark.parametrize(("overrides", "contained"), [
+    ({"breach_types": []}, False),
+    ({"breach_types": None}, False),
+    ({"encrypted": True}, True),
+    ({"recipients": "none", "recipients_count": 0}, True),
+    ({"recipients": "trusted", "recipients_count": 1, "data_recovered": True}, True),
+    ({"recipients": "trusted", "recipients_count": 1, "data_recovered": False}, False),
+    ({"recipients": "trusted", "data_recovered": True, "data_categories": ["health"]}, False),
+    ({"recipients": "trusted", "data_recovered": True, "special_categories": True}, False),
+    ({"recipients": "trusted", "data_recovered": True, "data_categories": ["credentials"]}, True),
+    ({"recipients": "known", "data_recovered": True}, False),
+    ({"breach_types": ["availability"], "recipients": None, "restored_within_hours": 3}, True),
+    ({"breach_types": ["availability"], "recipients": None, "restored_within_hours": 30}, False),
+    ({"breach_types": ["integrity"], "recipients": None, "restored_within_hours": 3}, True),
+    ({"breach_types": ["integrity"], "recipients": None, "restored_within_hours": None}, False),
+    ({"breach_types": ["integrity"], "recipients": None, "restored_within_hours": 3, "backup_available": False},
+     False),
+    ({"breach_types": ["confidentiality", "availability"], "encrypted": True, "restored_within_hours": 3}, True),
+    ({"breach_types": ["confidentiality", "availability"], "encrypted": True, "restored_within_hours": 30}, False),
+])
+def test_contained(overrides: dict[str, Any], contained: bool) -> None:
+    assert model._contained(_a(**overrides)) is contained
+
+
+@pytest.mark.parametrize(("level", "overrides", "found", "floor_note"), [
+    ("low", {"recipients": "none", "recipients_count": 0, "consequences": None}, "none",
+     "risk none → none: every loss is contained"),
+    ("medium", {"recipients": "none", "recipients_count": 0}, "none", "risk risk → none: every loss is contained"),
+    ("high", {"encrypted": True}, "none", "risk high → none: every loss is contained"),
+    ("high", {"encrypted": True, "consequences": ["physical_harm"]}, "high", None),
+    ("low", {"encrypted": True, "consequences": ["identity_theft"]}, "high", "risk none → high"),
+    ("low", {"recipients": "unknown"}, "risk", "risk none → risk"),
+    ("medium", {"recipients": "unknown"}, "risk", None),
+    ("very high", {"recipients": "unknown"}, "high", None),
+    ("low", {"recipients": "public", "subjects_count": 20_000}, "high", "risk risk → high"),
+])
+def test_risk_floors_and_containment(level: str, overrides: dict[str, Any], found: str,
+                                     floor_note: str | None) -> None:
+    a = _a(**overrides)
+    assert model.risk(a, level) == found
+    notes = [f["contributes"] for f in a.factors if f["factor"] in ("floor", "contained")]
+    assert (notes[-1] if notes else None) == floor_note
