@@ -391,3 +391,108 @@ def test_risk_floors_and_containment(level: str, overrides: dict[str, Any], foun
     assert model.risk(a, level) == found
     notes = [f["contributes"] for f in a.factors if f["factor"] in ("floor", "contained")]
     assert (notes[-1] if notes else None) == floor_note
+
+
+# -- the verdict's articles and the obligations' reasons -------------------------------------------
+
+@pytest.mark.parametrize(("overrides", "lead", "eu", "art33", "art34", "notes"), [
+    ({"role": "processor"}, None, True,
+     (False, "processor: the controller decides (Art. 33(2))"),
+     (False, "processor: the controller decides (Art. 33(2))"),
+     ["obligations: processor → inform the controller without undue delay (Art. 33(2)); "
+      "the controller decides the rest (seed 001)"]),
+    ({"recipients": "none", "recipients_count": 0}, None, True,
+     (False, "unlikely to result in a risk: document only (Art. 33(1), 33(5))"),
+     (False, "no risk is below high risk: the data subjects need not be told (Art. 34(1))"),
+     ["obligations: controller, no risk → document only, no notification (Art. 33(1), 33(5))"]),
+    ({"data_categories": ["identity"], "countries": ["se", "NO", "no"]}, None, True,
+     (True, "a risk reaches the threshold: notify the authority within 72 h (Art. 33(1))"),
+     (False, "a risk is below high risk: the data subjects need not be told (Art. 34(1))"),
+     ["obligations: controller, risk → notify the authority of NO, SE within 72 h (Art. 33(1); one per country, "
+      "EDPB 9/2022)"]),
+    ({"data_categories": ["identity"], "countries": ["NO"]}, "no", True,
+     (True, "a risk reaches the threshold: notify the authority within 72 h (Art. 33(1))"),
+     (False, "a risk is below high risk: the data subjects need not be told (Art. 34(1))"),
+     ["obligations: controller, risk → notify the lead authority NO within 72 h (Art. 33(1), 56), "
+      "naming no other country"]),
+    ({"data_categories": ["identity"], "countries": ["NO", "SE", "DK"]}, "SE", False,
+     (True, "a risk reaches the threshold: notify the authority within 72 h (Art. 33(1))"),
+     (False, "a risk is below high risk: the data subjects need not be told (Art. 34(1))"),
+     ["obligations: controller, risk → notify the authority of DK, NO, SE within 72 h (Art. 33(1); "
+      "no EU establishment: every authority concerned, EDPB 9/2022)"]),
+    ({"countries": ["NO"], "consequences": ["identity_theft"]}, None, True,
+     (True, "a high risk reaches the threshold: notify the authority within 72 h (Art. 33(1))"),
+     (True, "high risk: inform the data subjects without undue delay (Art. 34(1))"),
+     ["obligations: controller, risk → notify the authority of NO within 72 h (Art. 33(1); one per country, "
+      "EDPB 9/2022)",
+      "obligations: high risk → inform the data subjects without undue delay (Art. 34(1))"]),
+    ({"countries": ["NO"], "consequences": ["identity_theft"], "disproportionate_effort": True}, None, True,
+     (True, "a high risk reaches the threshold: notify the authority within 72 h (Art. 33(1))"),
+     (True, "high risk: inform the data subjects without undue delay (Art. 34(1))"),
+     ["obligations: controller, risk → notify the authority of NO within 72 h (Art. 33(1); one per country, "
+      "EDPB 9/2022)",
+      "obligations: high risk → inform the data subjects without undue delay (Art. 34(1)) "
+      "by public communication (Art. 34(3)(c))"]),
+    ({"countries": ["NO"], "consequences": ["identity_theft"], "risk_removed_by_measures": True}, None, True,
+     (True, "a high risk reaches the threshold: notify the authority within 72 h (Art. 33(1))"),
+     (False, "Art. 34(3) exception (b) later measures ensure the high risk is no longer likely"),
+     ["obligations: controller, risk → notify the authority of NO within 72 h (Art. 33(1); one per country, "
+      "EDPB 9/2022)",
+      "obligations: data subjects not informed: Art. 34(3) exception, (b) later measures ensure the high risk "
+      "is no longer likely"]),
+])
+def test_assess_articles_and_obligation_reasons(overrides: dict[str, Any], lead: str | None, eu: bool,
+                                                art33: tuple[bool, str], art34: tuple[bool, str],
+                                                notes: list[str]) -> None:
+    verdict = rules.assess(facts(**overrides), lead, eu)
+    risk = verdict.risk
+    assert verdict.articles == {
+        "art33": {"threshold": "risk", "risk": risk, "applies": art33[0], "why": art33[1]},
+        "art34": {"threshold": "high", "risk": risk, "applies": art34[0], "why": art34[1]}}
+    assert [r for r in verdict.reasons if r.startswith("obligations: ")] == notes
+    by_name = {f["factor"]: f for f in verdict.factors}
+    assert (by_name["art33"]["value"], by_name["art33"]["contributes"]) == art33
+    assert (by_name["art34"]["value"], by_name["art34"]["contributes"]) == art34
+    assert by_name["art33"]["basis"] == "Art. 33 GDPR: threshold risk"
+    assert by_name["art34"]["basis"] == "Art. 34 GDPR: threshold high risk"
+
+
+@pytest.mark.parametrize(("overrides", "crisis", "contributes", "basis"), [
+    ({}, False, "no crisis", "seed 001: severity very high"),
+    ({"crisis": True}, True, "crisis team mobilised", "declared in the assessment"),
+    ({"data_categories": ["health"], "malicious": True, "recipients": "public"}, True, "crisis team mobilised",
+     "seed 001: severity very high"),
+])
+def test_assess_crisis_factor(overrides: dict[str, Any], crisis: bool, contributes: str, basis: str) -> None:
+    verdict = rules.assess(facts(**overrides))
+    assert verdict.crisis is crisis
+    assert {"factor": "crisis", "value": crisis, "contributes": contributes, "basis": basis} in verdict.factors
+
+
+def test_assess_obligation_items_name_the_authority_and_channel() -> None:
+    verdict = rules.assess(facts(countries=["no"], consequences=["financial_loss"]))
+    assert verdict.obligations == [
+        {"key": "authority#NO", "kind": "authority", "due_at": "2026-11-26T08:00:00Z", "status": "open",
+         "country": "NO", "authority": verdict.obligations[0]["authority"]},
+        {"key": "data_subjects", "kind": "data_subjects", "due_at": "2026-11-26T08:00:00Z", "status": "open",
+         "channel": "direct"}]
+    assert verdict.obligations[0]["authority"]["name"]
+    lead = rules.assess(facts(countries=["SE", "no"]), "se")
+    assert lead.obligations[0]["countries"] == ["NO", "SE"]
+    assert lead.obligations[0]["key"] == "authority#SE"
+    processor = rules.assess(facts(role="processor"))
+    assert processor.obligations == [{"key": "controller", "kind": "controller", "due_at": "2026-11-24T08:00:00Z",
+                                      "status": "open"}]
+
+
+def test_severity_notes_the_role_types_and_sum() -> None:
+    a = _a(role="processor", breach_types=["integrity", "confidentiality"], recipients="known",
+           recipients_count=3, backup_available=False)
+    # DPC 3 (financial) × EI 1 + CB (0.25 known + 0.25 integrity lost) = 3.5: high
+    assert model.severity(a) == (3.5, "high")
+    assert _factor(a, "role")["contributes"] == "the controller decides: we tell it without undue delay (Art. 33(2))"
+    assert _factor(a, "breach_types")["value"] == ["confidentiality", "integrity"]
+    assert _factor(a, "severity")["contributes"] == "SE = 3 × 1.0 + 0.5 = 3.5: high"
+    b = _a()
+    model.severity(b)
+    assert _factor(b, "role")["contributes"] == "we decide, as controller"
