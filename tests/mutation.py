@@ -86,6 +86,8 @@ def collect() -> dict[str, dict[str, object]]:
         if not meta.exists():
             continue
         codes = json.loads(meta.read_text())["exit_code_by_key"]
+        if codes and all(v is None for v in codes.values()):
+            continue  # not run this time (`mutmut run "<module>*"` ran others): keep it out of the table
         functions = _functions(ROOT / "mutants" / module)
         counted = {k: v for k, v in codes.items() if only is None or _function_of(k) in only}
         killed = sum(1 for v in counted.values() if v in KILLED)

@@ -496,3 +496,44 @@ def test_severity_notes_the_role_types_and_sum() -> None:
     b = _a()
     model.severity(b)
     assert _factor(b, "role")["contributes"] == "we decide, as controller"
+
+
+# -- every factor names its basis in the guidance (the report cites it) -------------------------------
+
+COMMON_BASIS = {
+    "role": "EDPB 9/2022 characteristics of the controller; seed 001",
+    "breach_types": "EDPB 9/2022 type of breach",
+    "data_categories": "ENISA 2013 DPC; EDPB 9/2022 nature and sensitivity of the data",
+    "vulnerable_subjects": "EDPB 9/2022 special characteristics of the individual (children, vulnerable)",
+    "identifiability": "ENISA 2013 EI; EDPB 9/2022 ease of identification",
+    "integrity": "ENISA 2013 CB",
+    "malicious": "ENISA 2013 CB: intentional action to harm",
+    "severity": "ENISA 2013",
+    "data_recovered": "EDPB 01/2021 cases 4, 9, 13, 16",
+    "consequences": "EDPB 9/2022 severity and permanence of consequences; GDPR recitals 75, 85",
+    "records_count": "EDPB 9/2022 volume of personal data",
+    "subjects_count": "EDPB 9/2022 number of individuals (from 10000 with data in unknown hands)",
+}
+
+
+@pytest.mark.parametrize(("overrides", "basis"), [
+    ({}, {"encryption": "EDPB 01/2021 case 11", "recipients": "ENISA 2013 CB", "availability": "ENISA 2013 CB"}),
+    ({"encrypted": True},
+     {"encryption": "ENISA 2013 EI; EDPB 01/2021 case 6, Art. 34(3)(a)", "recipients": "ENISA 2013 CB",
+      "contained": "EDPB 01/2021 cases 1, 6, 9, 10"}),
+    ({"encrypted": True, "breach_types": ["availability"], "recipients": None, "restored_within_hours": 2},
+     {"encryption": "EDPB 01/2021 case 2", "availability": "ENISA 2013 CB; EDPB 01/2021 case 1"}),
+    ({"encrypted": True, "breach_types": ["confidentiality", "integrity"]},
+     {"encryption": "EDPB 01/2021 cases 2 and 10"}),
+    ({"recipients": "none", "recipients_count": 0}, {"recipients": "ENISA 2013 CB; EDPB 01/2021 case 9"}),
+    ({"recipients": "unknown", "data_categories": ["identity"], "identifiability": "negligible"},
+     {"recipients": "ENISA 2013 CB; EDPB 01/2021 circumstances", "floor": "EDPB 01/2021, 9/2022"}),
+    ({"breach_types": ["availability"], "recipients": None, "restored_within_hours": 48},
+     {"availability": "ENISA 2013 CB; EDPB 01/2021 cases 2 and 3"}),
+    ({"breach_types": ["availability"], "recipients": None, "backup_available": False},
+     {"availability": "ENISA 2013 CB; EDPB 01/2021 case 4"}),
+])
+def test_every_factor_names_its_basis(overrides: dict[str, Any], basis: dict[str, str]) -> None:
+    factors = rules.assess(facts(**overrides)).factors
+    got = {f["factor"]: f["basis"] for f in factors}
+    assert {k: got.get(k) for k in {**COMMON_BASIS, **basis}} == {**COMMON_BASIS, **basis}
