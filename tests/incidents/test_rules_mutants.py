@@ -4,7 +4,7 @@ Written to kill the mutants `make mutation` found surviving (docs/TESTING.md). P
 """
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -37,7 +37,7 @@ def test_check_facts_refuses_contradictions_naming_the_field(overrides: dict[str
     with pytest.raises(InvalidInputError) as caught:
         rules.check_facts(facts(**overrides))
     assert caught.value.field == field
-    assert message in str(caught.value)
+    assert caught.value.problem == message
 
 
 @pytest.mark.parametrize("overrides", [
@@ -66,7 +66,7 @@ def test_client_time_refuses_naming_the_field(text: str, message: str) -> None:
     with pytest.raises(InvalidInputError) as caught:
         rules.client_time(text, "aware_at", NOW)
     assert caught.value.field == "aware_at"
-    assert message in str(caught.value)
+    assert caught.value.problem == message
 
 
 @pytest.mark.parametrize(("text", "now", "expected"), [
@@ -537,3 +537,36 @@ def test_every_factor_names_its_basis(overrides: dict[str, Any], basis: dict[str
     factors = rules.assess(facts(**overrides)).factors
     got = {f["factor"]: f["basis"] for f in factors}
     assert {k: got.get(k) for k in {**COMMON_BASIS, **basis}} == {**COMMON_BASIS, **basis}
+
+
+def test_lead_authority_reason_names_every_other_country() -> None:
+    verdict = rules.assess(facts(data_categories=["identity"], countries=["NO", "SE", "DK"]), "NO", True)
+    assert [r for r in verdict.reasons if r.startswith("obligations: ")] == [
+        "obligations: controller, risk → notify the lead authority NO within 72 h (Art. 33(1), 56), naming DK, SE"]
+
+
+def test_art34_exception_is_not_cited_below_high_risk() -> None:
+    # a risk (not high) with measures taken: Art. 34 is not reached, so no exception is cited
+    verdict = rules.assess(facts(data_categories=["identity"], risk_removed_by_measures=True))
+    assert verdict.risk == "risk"
+    assert verdict.articles["art34"]["why"] == (
+        "a risk is below high risk: the data subjects need not be told (Art. 34(1))")
+
+
+def test_verdict_as_dict_keys() -> None:
+    verdict = rules.Verdict(2.5, "medium", "risk", False, [{"kind": "authority"}], ["r"], [{"factor": "f"}],
+                            {"art33": {}})
+    assert verdict.as_dict() == {"severity": {"score": 2.5, "level": "medium"}, "risk": "risk", "crisis": False,
+                                 "articles": {"art33": {}}, "obligations": [{"kind": "authority"}], "reasons": ["r"],
+                                 "factors": [{"factor": "f"}]}
+
+
+def test_deadline_gauges_counts_an_obligation_without_status_as_open() -> None:
+    incidents = [{"obligations": {"authority#NO": {"due_at": "2026-11-23T13:00:00Z"},
+                                  "data_subjects": {"due_at": "2026-11-23T13:00:00Z", "status": "met"}}}, {}]
+    assert rules.deadline_gauges(incidents, NOW, timedelta(hours=1)) == {"OpenIncidents": 2, "DeadlinesAtRisk": 1}
+
+
+def test_check_notification_late_without_reason_names_late_reason() -> None:
+    with pytest.raises(ValueError, match=r"^late_reason$"):
+        rules.check_notification({"due_at": "2026-11-23T11:00:00Z"}, NOW, "  ")
