@@ -50,6 +50,14 @@ EQUIVALENT: dict[tuple[str, str], str] = {
      "- if is_sampled_in(s[\"survey_id\"], user_id, float(s.get(\"sample_percent\", 100)))] | "
      "+ if is_sampled_in(s[\"survey_id\"], user_id, float(s.get(\"sample_percent\", 101)))]"):
         "100 % and 101 % both take every bucket (0-9999)",
+    ("chalicelib/incidents/rules.py",
+     "- out += [_obligation(\"authority\", c, aware, AUTHORITY_HOURS) for c in countries] | "
+     "+ out = [_obligation(\"authority\", c, aware, AUTHORITY_HOURS) for c in countries]"):
+        "`out` is still empty there (the authorities are its first items)",
+    ("chalicelib/incidents/rules.py",
+     "- due_events = [f\"reminder_{int(before.total_seconds() // 3600)}h\" for before in REMINDERS_BEFORE_DUE | "
+     "+ due_events = [f\"reminder_{int(before.total_seconds() / 3600)}h\" for before in REMINDERS_BEFORE_DUE"):
+        "the reminders are whole hours (24 h, 6 h): int() of the quotient is the same",
 }
 
 
