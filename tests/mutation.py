@@ -59,6 +59,9 @@ EQUIVALENT: dict[tuple[str, str], str] = {
      "+ due_events = [f\"reminder_{int(before.total_seconds() / 3600)}h\" for before in REMINDERS_BEFORE_DUE"):
         "the reminders are whole hours (24 h, 6 h): int() of the quotient is the same",
 }
+EQUIVALENT[("chalicelib/incidents/risk.py",
+            "- score = round(dpc * ei + cb, 2) | + score = round(dpc * ei + cb, 3)")] = (
+    "DPC is whole, EI and CB are quarters: the score is a multiple of 0.0625 at most 2 decimals after rounding")
 _M = "chalicelib/privacy/masking.py"
 EQUIVALENT.update({
     (_M, "- total += n - 9 if n > 9 else n | + total -= n - 9 if n > 9 else n"):

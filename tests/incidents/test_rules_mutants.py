@@ -570,3 +570,33 @@ def test_deadline_gauges_counts_an_obligation_without_status_as_open() -> None:
 def test_check_notification_late_without_reason_names_late_reason() -> None:
     with pytest.raises(ValueError, match=r"^late_reason$"):
         rules.check_notification({"due_at": "2026-11-23T11:00:00Z"}, NOW, "  ")
+
+
+@pytest.mark.parametrize(("overrides", "values"), [
+    ({}, {"role": "controller", "breach_types": ["confidentiality"], "data_categories": ["identity", "financial"],
+          "vulnerable_subjects": False, "identifiability": "maximum", "recipients": "known (40)",
+          "encryption": {"encrypted": False, "key_compromised": False}, "records_count": 120, "subjects_count": 120}),
+    ({"encrypted": True, "role": "processor"},
+     {"role": "processor", "encryption": {"encrypted": True, "key_compromised": False}, "contained": True}),
+    ({"encrypted": True, "key_compromised": True}, {"encryption": {"encrypted": True, "key_compromised": True}}),
+    ({"encrypted": True, "breach_types": ["availability"], "recipients": None, "restored_within_hours": 2},
+     {"encryption": {"encrypted": True, "key_compromised": False}, "breach_types": ["availability"]}),
+    ({"encrypted": True, "breach_types": ["integrity", "confidentiality"]},
+     {"encryption": {"encrypted": True, "key_compromised": False},
+      "breach_types": ["confidentiality", "integrity"]}),
+    ({"recipients": "unknown", "data_categories": ["identity"], "identifiability": "negligible"},
+     {"floor": "data in unknown hands", "identifiability": "negligible"}),
+])
+def test_every_factor_records_its_value(overrides: dict[str, Any], values: dict[str, Any]) -> None:
+    factors = rules.assess(facts(**overrides)).factors
+    got = {f["factor"]: f["value"] for f in factors}
+    assert {k: got.get(k, "absent") for k in values} == values
+
+
+def test_fixed_contributions_and_the_no_confidentiality_basis() -> None:
+    factors = rules.assess(facts(breach_types=["availability"], recipients=None, restored_within_hours=2)).factors
+    by_name = {f["factor"]: f for f in factors}
+    assert by_name["breach_types"]["contributes"] == "which CB terms and mitigations apply"
+    assert by_name["records_count"]["contributes"] == "none: volume weighs through the categories and subjects"
+    assert (by_name["recipients"]["contributes"], by_name["recipients"]["basis"]) == (
+        "CB +0: no loss of confidentiality", "ENISA 2013 CB")
