@@ -61,7 +61,7 @@ EQUIVALENT: dict[tuple[str, str], str] = {
 }
 EQUIVALENT[("chalicelib/incidents/risk.py",
             "- score = round(dpc * ei + cb, 2) | + score = round(dpc * ei + cb, 3)")] = (
-    "DPC is whole, EI and CB are quarters: the score is a multiple of 0.0625 at most 2 decimals after rounding")
+    "DPC is whole, EI and CB are quarters: the score is a multiple of 0.25, exact at 2 decimals")
 _M = "chalicelib/privacy/masking.py"
 EQUIVALENT.update({
     (_M, "- total += n - 9 if n > 9 else n | + total -= n - 9 if n > 9 else n"):
