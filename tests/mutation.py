@@ -75,6 +75,10 @@ EQUIVALENT.update({
                                      "+ text = f\"{draft.text}\\n{draft.customer_comment or 'XXXX'}\""):
         "no word list holds 'xxxx', so a missing comment shown as it adds no finding",
 })
+_PHONE_CHECK = "- text = sub(\"phone\", _PHONE, text, lambda m: 8 <= len(re.sub(r\"\\D\", \"\", m.group(0))) <= 15) | "
+for _new in ("None", "", "lambda m: 8 <= len(re.sub(r\"\\D\", \"\", m.group(0))) <= 16"):
+    EQUIVALENT[(_M, _PHONE_CHECK + f"+ text = sub(\"phone\", _PHONE, text, {_new})")] = (
+        "_PHONE itself matches 8 to 15 digits only (one digit, then 7 to 14 more): the length check is a second guard")
 _ZIPS = {"k1 = 11 - sum(int(c) * w for c, w in zip(d[:9], w1, {})) % 11": "9 digits, 9 weights",
          "k2 = 11 - sum(int(c) * w for c, w in zip(d[:10], w2, {})) % 11": "10 digits, 10 weights",
          "total = sum(int(c) * w for c, w in zip(d[:8], range(9, 1, -1), {})) - int(d[8])": "8 digits, 8 weights"}

@@ -579,6 +579,8 @@ def test_check_notification_late_without_reason_names_late_reason() -> None:
     ({"encrypted": True, "role": "processor"},
      {"role": "processor", "encryption": {"encrypted": True, "key_compromised": False}, "contained": True}),
     ({"encrypted": True, "key_compromised": True}, {"encryption": {"encrypted": True, "key_compromised": True}}),
+    ({"recipients": "known", "data_recovered": True}, {"data_recovered": True}),
+    ({"data_recovered": False}, {"data_recovered": False}),
     ({"encrypted": True, "breach_types": ["availability"], "recipients": None, "restored_within_hours": 2},
      {"encryption": {"encrypted": True, "key_compromised": False}, "breach_types": ["availability"]}),
     ({"encrypted": True, "breach_types": ["integrity", "confidentiality"]},
