@@ -1,4 +1,7 @@
-"""trustloop's Chalice app: registers each domain's routes and event handlers; no logic."""
+"""trustloop's Chalice app: registers each domain's routes and event handlers; no logic.
+
+Every Lambda function imports this module, so it imports at start only what registration needs;
+event handler bodies import their domain's service lazily (cold start, docs/BENCHMARKS.md)."""
 from __future__ import annotations
 
 from chalice import Chalice, ConvertToMiddleware, Rate
@@ -11,9 +14,7 @@ from chalicelib.insight import routes as insight_routes
 from chalicelib.links import routes as link_routes
 from chalicelib.obs import logger, metrics
 from chalicelib.privacy import routes as privacy_routes
-from chalicelib.privacy import service as privacy_service
 from chalicelib.requests import routes as request_routes
-from chalicelib.requests import service as request_service
 from chalicelib.surveys import routes as survey_routes
 from chalicelib.web import routes as web_routes
 
@@ -42,11 +43,15 @@ app.register_blueprint(request_routes.admin)
 
 @app.schedule(Rate(1, unit=Rate.DAYS), name="privacy_retention")
 def privacy_retention(event: object) -> None:
+    from chalicelib.privacy import service as privacy_service  # the job's domain, not every function's
+
     privacy_service.run_retention()
 
 
 @app.schedule(Rate(1, unit=Rate.HOURS), name="privacy_requests_overdue")
 def privacy_requests_overdue(event: object) -> None:
+    from chalicelib.requests import service as request_service  # the job's domain, not every function's
+
     request_service.count_overdue()  # the PrivacyRequestsOverdue metric; infra/privacy.yaml alarms on it
 
 

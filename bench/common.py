@@ -23,6 +23,7 @@ def local_stack() -> Iterator[dict[str, str]]:
     from devstack.provision import Provisioner
     from devstack.template import load_template
 
+    saved = dict(os.environ)
     local = devstack.Stack(moto_port=free_port(), api_port=free_port())
     devstack._prepare_process_environment(local.moto_port, local.moto_url)
     local._start_moto()
@@ -35,5 +36,10 @@ def local_stack() -> Iterator[dict[str, str]]:
         os.environ.update(env)
         devstack._seed_demo()
         yield {**os.environ, "POWERTOOLS_METRICS_DISABLED": "true"}
-    finally:
+    finally:  # moto's server keeps its backends in this process: empty them for the next part
+        import urllib.request
+
+        urllib.request.urlopen(urllib.request.Request(f"{local.moto_url}/moto-api/reset", method="POST"), timeout=30)
         local._moto.stop()
+        os.environ.clear()
+        os.environ.update(saved)

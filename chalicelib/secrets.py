@@ -1,8 +1,6 @@
 """Application secrets (signing key, per-product identity secrets) from Secrets Manager."""
 from __future__ import annotations
 
-import json
-import time
 from dataclasses import dataclass, field
 
 from chalicelib import aws
@@ -10,7 +8,6 @@ from chalicelib.config import get_settings
 from chalicelib.errors import UnavailableError
 
 _CACHE_SECONDS = 300
-_cached: tuple[float, AppSecrets] | None = None
 
 
 @dataclass(frozen=True)
@@ -23,23 +20,17 @@ class AppSecrets:
 
 
 def get_app_secrets() -> AppSecrets:
-    """The secrets, read at most once every five minutes per container."""
-    global _cached
-    if _cached and time.monotonic() - _cached[0] < _CACHE_SECONDS:
-        return _cached[1]
+    """The secrets, read at most once every five minutes per container (Powertools' cache)."""
     try:
-        raw = aws.client("secretsmanager").get_secret_value(SecretId=get_settings().secrets_arn)
+        data = aws.secrets_provider().get(get_settings().secrets_arn, transform="json", max_age=_CACHE_SECONDS)
     except Exception as exc:  # any failure to read secrets is an outage, never a 500 with details
         raise UnavailableError("secrets are unavailable") from exc
-    data = json.loads(raw["SecretString"])
-    secrets = AppSecrets(
+    return AppSecrets(
         signing_key=str(data["signing_key"]).encode(),
         identity_secrets=dict(data.get("identity_secrets") or {}),
     )
-    _cached = (time.monotonic(), secrets)
-    return secrets
 
 
 def reset() -> None:
-    global _cached
-    _cached = None
+    """Forget the cached secrets (tests rotate them): the provider, and its cache, go."""
+    aws.secrets_provider.cache_clear()

@@ -4,10 +4,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
 from chalicelib import clock
-from chalicelib.incidents import intake, service, tasks
 from chalicelib.obs import failure_logged, metrics
 
 if TYPE_CHECKING:
@@ -16,6 +14,9 @@ if TYPE_CHECKING:
 # ReportBatchItemFailures is set on each event source in infra/incidents.yaml: without it a
 # failed record would count as success and be lost. A processor per batch: it holds the batch's
 # records, and the local runner calls handlers from several threads.
+# Every Lambda function imports app.py, which imports this module: the domain modules and
+# Powertools' batch utility (asyncio, ~37 ms) are imported inside the handlers that use them,
+# so the other functions' cold starts don't pay for them (docs/BENCHMARKS.md).
 
 
 def wired_in_infra(logical_id: str) -> str:
@@ -24,18 +25,26 @@ def wired_in_infra(logical_id: str) -> str:
 
 
 def _start(record: SQSRecord) -> None:
+    from chalicelib.incidents import service
+
     service.start_workflow(record.json_body["alert_id"])
 
 
 def _task(record: SQSRecord) -> None:
+    from chalicelib.incidents import tasks
+
     tasks.run(record.json_body)
 
 
 def _mail(record: SQSRecord) -> None:
+    from chalicelib.incidents import service
+
     service.receive_mail_event(record.json_body)
 
 
 def _batch(event: dict[str, Any], context: Any, handler: Any, metric: str) -> dict[str, Any]:
+    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+
     metrics.add_metric(name=metric, unit=MetricUnit.Count, value=len(event.get("Records") or []))
 
     def logged(record: SQSRecord) -> None:  # a failed record is logged by class and code, not text
@@ -64,6 +73,8 @@ def handle_inbound_mail(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 def sweep_alerts() -> int:
     """Queue every alert stored but not queued (a SendMessage failed after the store); scheduled."""
+    from chalicelib.incidents import intake
+
     swept = intake.sweep_unqueued(clock.now())
     metrics.add_metric(name="IncidentAlertsSwept", unit=MetricUnit.Count, value=swept)
     return swept
@@ -71,6 +82,8 @@ def sweep_alerts() -> int:
 
 def check_deadlines() -> int:
     """Reminders at 48 h and 66 h of 72, escalation when missed; the dashboard's gauges (scheduled)."""
+    from chalicelib.incidents import tasks
+
     sent, gauges = tasks.check_deadlines(clock.now())
     metrics.add_metric(name="IncidentDeadlineNotices", unit=MetricUnit.Count, value=sent)
     for name, value in gauges.items():  # OpenIncidents, DeadlinesAtRisk (infra/insight.yaml)

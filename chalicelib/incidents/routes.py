@@ -1,13 +1,19 @@
 """Incident routes: the public alert form and the administrators' incident routes."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
 
-from chalicelib import http, openapi
-from chalicelib.incidents import admin as use_cases
-from chalicelib.incidents import intake, schemas
+from chalicelib import http, lazy, openapi
+from chalicelib.incidents import schemas
+
+if TYPE_CHECKING:
+    from chalicelib.incidents import admin as use_cases
+    from chalicelib.incidents import intake
+else:  # every function registers these routes; only a request to one needs the domain (chalicelib/lazy.py)
+    use_cases = lazy.module("chalicelib.incidents.admin")
+    intake = lazy.module("chalicelib.incidents.intake")
 
 public = Blueprint(__name__)
 admin = Blueprint(__name__)

@@ -28,7 +28,7 @@ from botocore.exceptions import ClientError
 
 from chalicelib import aws
 from chalicelib.config import get_settings
-from chalicelib.errors import ConflictError, NotFoundError
+from chalicelib.errors import ConflictError, NotFoundError, UnavailableError
 from chalicelib.surveys.store import _dynamo as dynamo  # noqa: PLC2701 (one Decimal mapping)
 from chalicelib.surveys.store import is_live, plain
 
@@ -49,6 +49,10 @@ def _settings() -> Any:
 
 def _table() -> Any:
     return aws.table(_settings().table)
+
+
+def _name() -> str:
+    return _settings().table
 
 
 def expiry(now: datetime) -> int:
@@ -108,15 +112,8 @@ def mark_queued(alert_id: str, now: datetime) -> None:
 
 def query_unqueued_alert_ids(received_before: str) -> list[str]:
     """Alerts stored but never queued (a failed SendMessage), received before the given ISO time."""
-    kwargs: dict[str, Any] = {"IndexName": STATUS_INDEX,
-                              "KeyConditionExpression": Key("list_status").eq(UNQUEUED)}
-    found: list[str] = []
-    while True:
-        page = _table().query(**kwargs)
-        found += [i["alert_id"] for i in page.get("Items", []) if i.get("received_at", "") < received_before]
-        if "LastEvaluatedKey" not in page:
-            return found
-        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    items = aws.query_all(_name(), IndexName=STATUS_INDEX, KeyConditionExpression=Key("list_status").eq(UNQUEUED))
+    return [i["alert_id"] for i in items if i.get("received_at", "") < received_before]
 
 
 def count_hit(kind: str, subject: str, window_seconds: int, now: datetime) -> tuple[int, int]:
@@ -151,15 +148,9 @@ def claim_window(kind: str, subject: str, value: dict[str, Any], window_seconds:
 
 def query_alert_keys_by_email(email: str) -> list[str]:
     """Keys (pk) of every alert a reporter raised, expired ones too: for data-subject rights."""
-    kwargs: dict[str, Any] = {"IndexName": EMAIL_INDEX,
-                              "KeyConditionExpression": Key("email_lc").eq(email.strip().lower())}
-    keys: list[str] = []
-    while True:
-        page = _table().query(**kwargs)
-        keys += [i["pk"] for i in page.get("Items", [])]
-        if "LastEvaluatedKey" not in page:
-            return keys
-        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    items = aws.query_all(_name(), IndexName=EMAIL_INDEX,
+                          KeyConditionExpression=Key("email_lc").eq(email.strip().lower()))
+    return [i["pk"] for i in items]
 
 
 def get_alert_item(pk: str) -> dict[str, Any] | None:
@@ -193,11 +184,20 @@ def update_alert(pk: str, sets: dict[str, Any], removes: tuple[str, ...] = ()) -
 def delete_all_versions(bucket: str, key: str) -> int:
     """Every version of one object (the inbound bucket is versioned: a plain delete keeps them)."""
     s3 = aws.client("s3")
-    listed = s3.list_object_versions(Bucket=bucket, Prefix=key)
-    versions = [v for v in listed.get("Versions", []) + listed.get("DeleteMarkers", []) if v["Key"] == key]
-    for version in versions:
-        s3.delete_object(Bucket=bucket, Key=key, VersionId=version["VersionId"])
-    return sum(1 for v in listed.get("Versions", []) if v["Key"] == key)
+    # One listing call returns at most 1,000 versions: the paginator follows the markers, and
+    # DeleteObjects takes at most 1,000 keys per call. The prefix also lists longer keys: skip those.
+    targets: list[dict[str, str]] = []
+    versions = 0
+    for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=key):
+        for kind in ("Versions", "DeleteMarkers"):
+            mine = [v for v in page.get(kind, []) if v["Key"] == key]
+            targets += [{"Key": key, "VersionId": v["VersionId"]} for v in mine]
+            versions += len(mine) if kind == "Versions" else 0
+    for start in range(0, len(targets), 1_000):
+        out = s3.delete_objects(Bucket=bucket, Delete={"Objects": targets[start:start + 1_000], "Quiet": True})
+        if out.get("Errors"):
+            raise UnavailableError("some mail versions could not be erased; try again")
+    return versions
 
 
 # --- incidents -----------------------------------------------------------------------------
@@ -356,14 +356,8 @@ def query_incidents(status: str, now: datetime, limit: int = 100) -> list[dict[s
 
 def all_incidents(status: str, now: datetime) -> list[dict[str, Any]]:
     """Every live incident with this status, page after page (a Query on `by_status`, never a Scan)."""
-    kwargs: dict[str, Any] = {"IndexName": STATUS_INDEX, "KeyConditionExpression": Key("list_status").eq(status)}
-    found: list[dict[str, Any]] = []
-    while True:
-        page = _table().query(**kwargs)
-        found += [_strip(i) for i in page.get("Items", []) if is_live(i, now)]
-        if "LastEvaluatedKey" not in page:
-            return found
-        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    items = aws.query_all(_name(), IndexName=STATUS_INDEX, KeyConditionExpression=Key("list_status").eq(status))
+    return [_strip(i) for i in items if is_live(i, now)]
 
 
 # --- roster ----------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from typing import Any
 from chalicelib import aws, clock
 from chalicelib.config import get_settings
 from chalicelib.errors import ConflictError, NotFoundError, UnavailableError
-from chalicelib.insight import policy, rules, store
+from chalicelib.insight import followup_store, policy, rules
 from chalicelib.obs import logger, metrics
 from chalicelib.surveys import store as survey_store
 
@@ -58,11 +58,11 @@ def open_for(response: dict[str, Any]) -> bool:
         "opened_at": clock.iso(now),
         "due_at": clock.iso(due),
         # Linked to a person through the response: it goes when the response goes.
-        store.TTL: int(
-            response.get(store.TTL) or (now + timedelta(days=get_settings().retention_days)).timestamp()
+        followup_store.TTL: int(
+            response.get(followup_store.TTL) or (now + timedelta(days=get_settings().retention_days)).timestamp()
         ),
     }
-    created = store.put_followup(followup)
+    created = followup_store.put_followup(followup)
     if created:
         metrics.add_metric(name="FollowupsOpened", unit="Count", value=1)
         logger.info("follow-up opened", extra={"followup_id": followup["followup_id"]})
@@ -77,7 +77,7 @@ def close_for(response_id: str, reason: str, **flags: Any) -> bool:
     """
     for _ in range(3):
         now = clock.now()
-        followup = store.get_followup(response_id, now)
+        followup = followup_store.get_followup(response_id, now)
         if not followup:
             return False
         going = followup["status"] != "closed"
@@ -85,7 +85,7 @@ def close_for(response_id: str, reason: str, **flags: Any) -> bool:
         changes.update(flags)
         try:
             if changes:
-                store.update_followup(response_id, followup["status"], changes)
+                followup_store.update_followup(response_id, followup["status"], changes)
             return going
         except ConflictError:
             continue
@@ -93,14 +93,14 @@ def close_for(response_id: str, reason: str, **flags: Any) -> bool:
 
 
 def list_followups(status: str, limit: int = 100) -> dict[str, Any]:
-    items, _ = store.query_followups(status, clock.now(), limit=limit)
+    items, _ = followup_store.query_followups(status, clock.now(), limit=limit)
     return {"status": status, "followups": items}
 
 
 def overdue() -> dict[str, Any]:
     """Open follow-ups past their due time (N working days after opening), oldest first."""
     now = clock.now()
-    items, _ = store.query_followups("open", now, due_before=clock.iso(now), limit=500)
+    items, _ = followup_store.query_followups("open", now, due_before=clock.iso(now), limit=500)
     metrics.add_metric(name="FollowupsOverdue", unit="Count", value=len(items))
     return {
         "as_of": clock.iso(now),
@@ -112,7 +112,7 @@ def overdue() -> dict[str, Any]:
 def get_followup(followup_id: str) -> dict[str, Any]:
     """A follow-up with the comment it answers (read from the response, never copied)."""
     now = clock.now()
-    followup = store.get_followup(followup_id, now)
+    followup = followup_store.get_followup(followup_id, now)
     if not followup:
         raise NotFoundError("no such follow-up", "followup_id")
     response = survey_store.get_response(followup["response_id"], now)
@@ -126,12 +126,12 @@ def get_followup(followup_id: str) -> dict[str, Any]:
 
 
 def move(followup_id: str, target: str) -> dict[str, Any]:
-    followup = store.get_followup(followup_id, clock.now())
+    followup = followup_store.get_followup(followup_id, clock.now())
     if not followup:
         raise NotFoundError("no such follow-up", "followup_id")
     if not rules.can_move(followup["status"], target):
         raise ConflictError(f"cannot move a follow-up from {followup['status']} to {target}", "status")
-    return store.update_followup(
+    return followup_store.update_followup(
         followup_id, followup["status"], {"status": target, f"{target}_at": clock.iso(clock.now())}
     )
 
@@ -139,7 +139,7 @@ def move(followup_id: str, target: str) -> dict[str, Any]:
 def reply(followup_id: str, body: dict[str, Any]) -> dict[str, Any]:
     """Check a draft against the response policy; send it only when asked, clean and allowed."""
     now = clock.now()
-    followup = store.get_followup(followup_id, now)
+    followup = followup_store.get_followup(followup_id, now)
     if not followup:
         raise NotFoundError("no such follow-up", "followup_id")
     response = survey_store.get_response(followup["response_id"], now)
@@ -179,7 +179,7 @@ def reply(followup_id: str, body: dict[str, Any]) -> dict[str, Any]:
             record["sent"] = True
     _, target = _REPLY_MOVES[kind]
     changes = {"status": target, f"{target}_at": clock.iso(now)} if record["sent"] else {}
-    updated = store.update_followup(followup_id, followup["status"], changes, reply=record, held_claim=claim)
+    updated = followup_store.update_followup(followup_id, followup["status"], changes, reply=record, held_claim=claim)
     return {"reply": {**record, "findings": findings}, "followup_status": updated["status"]}
 
 
@@ -189,13 +189,13 @@ def _send_claimed(
     """Claim the send slot, then send; the claim is returned for the write that records the reply."""
     now = clock.now()
     stale = clock.iso(now - timedelta(seconds=SENDING_CLAIM_SECONDS))
-    if not store.claim_sending(followup["followup_id"], followup["status"], claim, clock.iso(now), stale):
+    if not followup_store.claim_sending(followup["followup_id"], followup["status"], claim, clock.iso(now), stale):
         raise ConflictError("another reply to this follow-up is being sent or was just sent; reload it", "send")
     try:
         _send(response, kind, language, text)
     except Exception as exc:  # SES refused or timed out: free the slot so a retry can send
         logger.warning("follow-up reply not sent", extra={"error": type(exc).__name__})
-        store.release_sending(followup["followup_id"], claim)
+        followup_store.release_sending(followup["followup_id"], claim)
         raise UnavailableError("the e-mail service did not take the reply; try again", "send") from None
     return claim
 

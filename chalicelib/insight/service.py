@@ -10,7 +10,7 @@ from boto3.dynamodb.types import TypeDeserializer
 from chalicelib import clock, csvfile
 from chalicelib.config import get_settings
 from chalicelib.errors import InvalidInputError
-from chalicelib.insight import rules, store, webhooks
+from chalicelib.insight import followup_store, rules, store, webhooks
 from chalicelib.insight.rules import Contribution
 from chalicelib.obs import logger, metrics
 from chalicelib.surveys.store import plain
@@ -64,7 +64,7 @@ def _apply_removal(old: dict[str, Any]) -> None:
     source_id = pk.split("#", 1)[1]
     store.detach_contribution(source_id)
     if pk.startswith("RESP#"):
-        store.delete_followup(source_id)
+        followup_store.delete_followup(source_id)
 
 
 def _apply_contribution(source_id: str, contribution: Contribution, counted: bool) -> None:

@@ -13,9 +13,10 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import clock
-from chalicelib.insight import followups, store
-from chalicelib.privacy import registry, survey_subjects
+from chalicelib.insight import followup_store, followups
+from chalicelib.privacy import registry
 from chalicelib.privacy.rules import Held
+from chalicelib.surveys import subjects as survey_subjects
 from chalicelib.surveys.store import is_live
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ PURPOSE = (
     "following up your feedback: our answer to your comment (drafts and replies sent), "
     "sent only if you agreed to be contacted"
 )
-_INTERNAL = ("pk", "sk", "fup_status", store.TTL, "restricted")
+_INTERNAL = ("pk", "sk", "fup_status", followup_store.TTL, "restricted")
 
 
 def responses(ref: SubjectRef) -> dict[str, tuple[str, str]]:
@@ -41,7 +42,7 @@ def response_ids(ref: SubjectRef) -> list[str]:
 
 def _followups(ref: SubjectRef) -> list[dict[str, Any]]:
     ids = response_ids(ref)
-    return store.get_followup_items(ids) if ids else []
+    return followup_store.get_followup_items(ids) if ids else []
 
 
 def _iso(epoch: Any) -> str | None:
@@ -51,7 +52,7 @@ def _iso(epoch: Any) -> str | None:
 def held(item: dict[str, Any], matched: tuple[str, str] = ("", "")) -> Held:
     data = {k: v for k, v in item.items() if k not in _INTERNAL}
     return Held("followups", "followup", str(item["followup_id"]), PURPOSE, item.get("opened_at"),
-                _iso(item.get(store.TTL)), data, bool(item.get("restricted")), *matched)
+                _iso(item.get(followup_store.TTL)), data, bool(item.get("restricted")), *matched)
 
 
 def _replies(items: list[dict[str, Any]]) -> int:
@@ -67,13 +68,13 @@ class FollowupSubjects:
 
     def find(self, ref: SubjectRef, now: datetime) -> list[Held]:
         matched = responses(ref)  # a follow-up matches the way its response did
-        items = store.get_followup_items(sorted(matched)) if matched else []
+        items = followup_store.get_followup_items(sorted(matched)) if matched else []
         return [held(i, matched[str(i["followup_id"])]) for i in items if is_live(i, now)]
 
     def erase(self, ref: SubjectRef, now: datetime) -> dict[str, int]:
         items = _followups(ref)
         for item in items:
-            store.delete_followup(str(item["followup_id"]))
+            followup_store.delete_followup(str(item["followup_id"]))
         counts = {"followup": len(items), "reply": _replies(items)}
         return {k: v for k, v in counts.items() if v}
 
@@ -90,7 +91,7 @@ class FollowupSubjects:
         else:
             flagged = [i for i in items if i.get("restricted")]
             for item in flagged:
-                store.update_followup(str(item["followup_id"]), str(item["status"]), {"restricted": False})
+                followup_store.update_followup(str(item["followup_id"]), str(item["status"]), {"restricted": False})
             counts = {"followup": len(flagged)}
         return {k: v for k, v in counts.items() if v}
 

@@ -26,7 +26,7 @@ from typing import Any
 from chalicelib import aws, clock
 from chalicelib.config import get_settings
 from chalicelib.errors import InvalidInputError, NotFoundError
-from chalicelib.insight import endpoints, store
+from chalicelib.insight import endpoints, webhook_store
 from chalicelib.obs import logger, metrics
 
 EVENTS = ("response.created", "response.commented", "followup.opened")
@@ -112,7 +112,7 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> int:
 
 def register(product: str, body: dict[str, Any]) -> dict[str, Any]:
     """Register or change a product's endpoint; a new secret on first registration or rotation."""
-    existing = store.get_webhook(product)
+    existing = webhook_store.get_webhook(product)
     secret = existing["secret"] if existing and not body.get("rotate_secret") else _new_secret()
     hook = {
         "url": check_url(body["url"]),
@@ -123,7 +123,7 @@ def register(product: str, body: dict[str, Any]) -> dict[str, Any]:
         "secret": secret,
         "updated_at": clock.iso(clock.now()),
     }
-    store.put_webhook(product, hook)
+    webhook_store.put_webhook(product, hook)
     shown = {k: v for k, v in hook.items() if k != "secret"}
     if not existing or body.get("rotate_secret"):
         shown["secret"] = secret  # shown once, when made
@@ -131,7 +131,7 @@ def register(product: str, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def get_registration(product: str) -> dict[str, Any]:
-    hook = store.get_webhook(product)
+    hook = webhook_store.get_webhook(product)
     if not hook:
         raise NotFoundError("no webhook registered for this product", "product")
     return {k: v for k, v in hook.items() if k != "secret"}
@@ -158,7 +158,7 @@ def payload(event_type: str, response: dict[str, Any], hook: dict[str, Any], at:
 
 def enqueue(event_type: str, response: dict[str, Any]) -> bool:
     """Queue one event for the product's endpoint, if it has one that wants this event."""
-    hook = store.get_webhook(str(response.get("product")))
+    hook = webhook_store.get_webhook(str(response.get("product")))
     if not hook or not hook.get("active") or event_type not in hook.get("events", []):
         return False
     body = json.dumps(payload(event_type, response, hook, clock.iso(clock.now())), separators=(",", ":"))
@@ -181,7 +181,7 @@ def signature(secret: str, webhook_id: str, timestamp: int, body: str) -> str:
 
 def deliver(message: dict[str, Any]) -> None:
     """POST one queued event; raises DeliveryFailedError for SQS to retry (then the DLQ)."""
-    hook = store.get_webhook(str(message["product"]))
+    hook = webhook_store.get_webhook(str(message["product"]))
     if not hook or not hook.get("active"):
         logger.info("webhook dropped: endpoint gone", extra={"webhook_id": message["webhook_id"]})
         return

@@ -1,13 +1,18 @@
 """E-mail link routes: administrators issue links; people follow them and add a reason."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
 
-from chalicelib import http, openapi
-from chalicelib.links import schemas, service, views
+from chalicelib import http, lazy, openapi
+from chalicelib.links import schemas, views
 from chalicelib.web import pages
+
+if TYPE_CHECKING:
+    from chalicelib.links import service
+else:  # every function registers these routes; only a request to one needs the domain (chalicelib/lazy.py)
+    service = lazy.module("chalicelib.links.service")
 
 public = Blueprint(__name__)
 admin = Blueprint(__name__)

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 # Adapter modules, imported on first use. The incidents domain adds its own here
 # (reporter records on IncidentsTable `by_email`, inbound mails and attachments in S3); the
 # insight domain its follow-up conversations (InsightTable `FUP#<response_id>`).
-BUILT_IN = ("chalicelib.privacy.survey_subjects", "chalicelib.incidents.subjects", "chalicelib.insight.subjects")
+BUILT_IN = ("chalicelib.surveys.subjects", "chalicelib.incidents.subjects", "chalicelib.insight.subjects")
 
 _stores: dict[str, SubjectStore] = {}
 

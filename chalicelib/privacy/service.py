@@ -18,10 +18,11 @@ from chalicelib import clock, signing
 from chalicelib.config import MAX_RETENTION_DAYS, get_settings
 from chalicelib.errors import InvalidInputError
 from chalicelib.obs import logger
-from chalicelib.privacy import masking, registry, rules, store, survey_subjects
+from chalicelib.privacy import masking, registry, rules, store
 from chalicelib.privacy.rules import SubjectRef
 from chalicelib.secrets import get_app_secrets
 from chalicelib.surveys import store as survey_store
+from chalicelib.surveys import subjects as survey_subjects
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -34,14 +34,8 @@ def query_audit(identifier_hashes: list[str], now: datetime) -> list[dict[str, A
     """Every live audit entry under any of the hashes, oldest first, each request once."""
     found: dict[str, dict[str, Any]] = {}
     for digest in identifier_hashes:
-        kwargs: dict[str, Any] = {"KeyConditionExpression": Key("pk").eq(f"AUD#{digest}")}
-        while True:
-            page = _table().query(**kwargs)
-            for item in page.get("Items", []):
-                if is_live(item, now):
-                    entry = plain(item)
-                    found[entry["request_id"]] = {k: v for k, v in entry.items() if k not in ("pk", "sk")}
-            if "LastEvaluatedKey" not in page:
-                break
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        for item in aws.query_all(get_settings().privacy_table, KeyConditionExpression=Key("pk").eq(f"AUD#{digest}")):
+            if is_live(item, now):
+                entry = plain(item)
+                found[entry["request_id"]] = {k: v for k, v in entry.items() if k not in ("pk", "sk")}
     return sorted(found.values(), key=lambda e: (e["received_at"], e["request_id"]))

@@ -5,11 +5,16 @@ from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
 
-from chalicelib import http, openapi
+from chalicelib import http, lazy, openapi
 from chalicelib.config import get_settings
 from chalicelib.errors import InvalidInputError, TrustloopError
-from chalicelib.requests import rules, schemas, service, texts, views
+from chalicelib.requests import rules, schemas, texts, views
 from chalicelib.web import pages
+
+if TYPE_CHECKING:
+    from chalicelib.requests import service
+else:  # every function registers these routes; only a request to one needs the domain (chalicelib/lazy.py)
+    service = lazy.module("chalicelib.requests.service")
 
 if TYPE_CHECKING:
     from chalice.app import Request

@@ -24,6 +24,10 @@ def _table() -> Any:
     return aws.table(get_settings().privacy_table)
 
 
+def _name() -> str:
+    return get_settings().privacy_table
+
+
 def _key(request_id: str) -> dict[str, str]:
     return {"pk": f"PREQ#{request_id}", "sk": "PREQ"}
 
@@ -80,26 +84,19 @@ def query_open(due_before: str | None = None, limit: int = 100) -> list[dict[str
     if due_before:
         condition &= Key("due_at").lt(due_before)
     found: list[dict[str, Any]] = []
-    kwargs: dict[str, Any] = {"IndexName": OPEN_INDEX, "KeyConditionExpression": condition}
-    while len(found) < limit:
-        page = _table().query(**kwargs)
-        found += [{k: v for k, v in plain(i).items() if k not in ("pk", "sk")} for i in page.get("Items", [])]
-        if "LastEvaluatedKey" not in page:
+    # Pages are read lazily: the Query stops once `limit` requests are in hand.
+    for item in aws.query_all(_name(), IndexName=OPEN_INDEX, KeyConditionExpression=condition):
+        if len(found) == limit:
             break
-        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-    return found[:limit]
+        found.append({k: v for k, v in plain(item).items() if k not in ("pk", "sk")})
+    return found
 
 
 def count_open(due_before: str) -> int:
     """How many open requests are past their due date (Select COUNT: no items read out)."""
-    total, kwargs = 0, {"IndexName": OPEN_INDEX, "Select": "COUNT",
-                        "KeyConditionExpression": Key("open_queue").eq(OPEN) & Key("due_at").lt(due_before)}
-    while True:
-        page = _table().query(**kwargs)
-        total += int(page.get("Count", 0))
-        if "LastEvaluatedKey" not in page:
-            return total
-        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    condition = Key("open_queue").eq(OPEN) & Key("due_at").lt(due_before)
+    return sum(int(page.get("Count", 0)) for page in aws.pages("query", _name(), IndexName=OPEN_INDEX,
+                                                               Select="COUNT", KeyConditionExpression=condition))
 
 
 def take(counter: str, window_start: int, limit: int, expires_at: int) -> bool:

@@ -6,7 +6,7 @@ from typing import Any
 
 from chalicelib import clock
 from chalicelib.errors import NotFoundError
-from chalicelib.surveys import store
+from chalicelib.surveys import definition_store
 from chalicelib.surveys.service import forget_catalogue
 
 
@@ -21,7 +21,7 @@ def create_survey(body: dict[str, Any], survey_id: str | None = None) -> dict[st
         "created_at": now,
         "updated_at": now,
     }
-    store.put_survey(survey)
+    definition_store.put_survey(survey)
     forget_catalogue()
     return survey
 
@@ -29,7 +29,7 @@ def create_survey(body: dict[str, Any], survey_id: str | None = None) -> dict[st
 def update_survey(survey_id: str, changes: dict[str, Any]) -> dict[str, Any]:
     survey = get_survey(survey_id)
     updated = {**survey, **changes, "updated_at": clock.iso(clock.now())}
-    store.put_survey(updated)
+    definition_store.put_survey(updated)
     forget_catalogue()
     return updated
 
@@ -39,14 +39,14 @@ def deactivate_survey(survey_id: str) -> dict[str, Any]:
 
 
 def get_survey(survey_id: str) -> dict[str, Any]:
-    survey = store.get_survey(survey_id) if 0 < len(survey_id.encode()) <= 128 else None
+    survey = definition_store.get_survey(survey_id) if 0 < len(survey_id.encode()) <= 128 else None
     if not survey:
         raise NotFoundError("no such survey", "survey_id")
     return survey
 
 
 def list_surveys(product: str | None, active: bool | None) -> list[dict[str, Any]]:
-    surveys = store.query_surveys_by_product(product) if product else store.query_all_surveys()
+    surveys = definition_store.query_surveys_by_product(product) if product else definition_store.query_all_surveys()
     if active is not None:
         surveys = [s for s in surveys if bool(s.get("active")) == active]
     return sorted(surveys, key=lambda s: (s["product"], s["created_at"]))

@@ -21,7 +21,7 @@ from chalicelib.errors import (
 from chalicelib.obs import logger
 from chalicelib.privacy import masking
 from chalicelib.secrets import get_app_secrets
-from chalicelib.surveys import rules, store
+from chalicelib.surveys import definition_store, rules, store, throttle_store
 from chalicelib.surveys.store import IdempotencyKeyUsedError
 
 _catalogue: dict[str, tuple[float, list[dict[str, Any]]]] = {}
@@ -47,7 +47,7 @@ def surveys_of_product(product: str) -> list[dict[str, Any]]:
     hit = _catalogue.get(product)
     if hit and time.monotonic() - hit[0] < get_settings().catalogue_cache_seconds:
         return hit[1]
-    surveys = store.query_surveys_by_product(product)
+    surveys = definition_store.query_surveys_by_product(product)
     _catalogue[product] = (time.monotonic(), surveys)
     return surveys
 
@@ -88,7 +88,7 @@ def check_identity(product: str, user_id: str, given_hash: str | None) -> None:
 def identity_report() -> dict[str, Any]:
     """Which products of the catalogue have an identity secret (never the secrets themselves)."""
     products: dict[str, int] = {}
-    for survey in store.query_all_surveys():
+    for survey in definition_store.query_all_surveys():
         products[str(survey["product"])] = products.get(str(survey["product"]), 0) + bool(survey.get("active"))
     secrets = get_app_secrets()
     listed = [{"product": p, "identity_secret": secrets.identity_secret(p) is not None, "active_surveys": n}
@@ -127,7 +127,7 @@ def eligibility(params: dict[str, Any]) -> dict[str, Any]:
     if cached is None:
         surveys = surveys_of_product(product)
         company = _company_of(surveys, product)
-        state = store.get_throttle(company, user_id, now, _suppression(company, user_id))
+        state = throttle_store.get_throttle(company, user_id, now, _suppression(company, user_id))
         cached = rules.decide(product=product, channel=channel, user_id=user_id, surveys=surveys,
                               state=state, policy=policy(), now=now)
     return _eligibility_body(cached, params.get("locale"), key, product, user_id)
@@ -183,7 +183,7 @@ def present_survey(survey: dict[str, Any], locale: str | None) -> dict[str, Any]
 
 def get_open_survey(survey_id: str, channel: str) -> dict[str, Any]:
     """A survey that exists, is active and is offered on `channel`; else a 4xx naming why."""
-    survey = store.get_survey(survey_id)
+    survey = definition_store.get_survey(survey_id)
     if not survey:
         raise InvalidInputError("survey_id", "unknown survey")
     if not survey.get("active"):
@@ -206,11 +206,11 @@ def _event(kind: str, survey: dict[str, Any], body: dict[str, Any], company: str
 
 
 def record_impression(body: dict[str, Any]) -> dict[str, Any]:
-    return _record_event("impression", body, store.record_impression)
+    return _record_event("impression", body, throttle_store.record_impression)
 
 
 def record_decline(body: dict[str, Any]) -> dict[str, Any]:
-    return _record_event("decline", body, store.record_decline)
+    return _record_event("decline", body, throttle_store.record_decline)
 
 
 def _record_event(kind: str, body: dict[str, Any], write: Any) -> dict[str, Any]:

@@ -1,6 +1,8 @@
-"""Survey storage: the only module of this domain that talks to DynamoDB.
+"""Survey storage of FeedbackTable: keys, item mapping, responses and the writes they share.
 
-Keys (FeedbackTable, one table for every item holding personal survey data):
+Survey definitions (SurveysTable) live in `definition_store.py`; throttle reads and
+impression/decline events in `throttle_store.py`. Keys (FeedbackTable, one table for every item
+holding personal survey data):
   RESP#<response_id> / RESP        a response; `subject` and `email_lc` index it for rights
   EVT#<event_id>     / EVT         an impression or a decline (for rates), short-lived
   SUBJ#<company>#<user_id> / THROTTLE   throttle state of one user in one company
@@ -12,23 +14,21 @@ Every item carries `expires_at` (TTL); reads ignore expired items since TTL dele
 """
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from chalicelib import aws, signing
 from chalicelib.config import get_settings
 from chalicelib.errors import ConflictError
-from chalicelib.surveys.rules import ProductState, ThrottleState
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 TTL = "expires_at"
 SUBJECT_INDEX = "by_subject"
 EMAIL_INDEX = "by_email"
-PRODUCT_INDEX = "by_product"
-KIND_INDEX = "by_kind"
 
 
 class AlreadyAnsweredError(ConflictError):
@@ -59,10 +59,6 @@ def email_suppression_subject(email_lc: str) -> str:
 
 def is_suppressed(item: dict[str, Any] | None, now: datetime) -> bool:
     return is_live(item, now) and bool({"objected_at", "restricted_at"} & set(item or {}))
-
-
-def _surveys() -> Any:
-    return aws.table(get_settings().surveys_table)
 
 
 def _feedback() -> Any:
@@ -99,98 +95,9 @@ def _dynamo(value: Any) -> Any:
     return value
 
 
-# --- survey definitions (no personal data, no TTL) ---------------------------------------
-
-def put_survey(survey: dict[str, Any]) -> None:
-    _surveys().put_item(Item=_dynamo({**survey, "kind": "survey"}))
-
-
-def get_survey(survey_id: str) -> dict[str, Any] | None:
-    item = _surveys().get_item(Key={"survey_id": survey_id}, ConsistentRead=True).get("Item")
-    return _survey_from_item(item) if item else None
-
-
-def query_surveys_by_product(product: str) -> list[dict[str, Any]]:
-    return _query_all(_surveys(), IndexName=PRODUCT_INDEX,
-                      KeyConditionExpression=Key("product").eq(product), mapper=_survey_from_item)
-
-
-def query_all_surveys() -> list[dict[str, Any]]:
-    """Every survey definition, through the `kind` index: the catalogue is small."""
-    return _query_all(_surveys(), IndexName=KIND_INDEX,
-                      KeyConditionExpression=Key("kind").eq("survey"), mapper=_survey_from_item)
-
-
-def _survey_from_item(item: dict[str, Any]) -> dict[str, Any]:
-    survey = plain(item)
-    survey.pop("kind", None)
-    return survey
-
-
-def _query_all(table: Any, mapper: Any, **kwargs: Any) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    while True:
-        page = table.query(**kwargs)
-        items.extend(mapper(i) for i in page.get("Items", []))
-        if "LastEvaluatedKey" not in page:
-            return items
-        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-
-
-# --- throttle state ----------------------------------------------------------------------
-
-def get_throttle(company: str, user_id: str, now: datetime,
-                 suppression: dict[str, str] | None = None) -> ThrottleState:
-    """One read: the user's throttle item, batched with their suppression item when given."""
-    key = {"pk": subject_key(company, user_id), "sk": "THROTTLE"}
-    if suppression is None:
-        item = _feedback().get_item(Key=key).get("Item")
-        return throttle_from_item(item or {}) if is_live(item, now) else ThrottleState()
-    found = get_items([key, suppression])
-    item = found.get(key["pk"])
-    state = throttle_from_item(item or {}) if is_live(item, now) else ThrottleState()
-    if is_suppressed(found.get(suppression["pk"]), now):
-        return ThrottleState(products=state.products, last_shown_at=state.last_shown_at, opted_out=True)
-    return state
-
-
 def get_items(keys: list[dict[str, str]]) -> dict[str, dict[str, Any]]:
-    """Items of FeedbackTable by pk: one BatchGetItem per 100 keys (plus any left unprocessed)."""
-    table = get_settings().feedback_table
-    found: dict[str, dict[str, Any]] = {}
-    for start in range(0, len(keys), 100):
-        request: dict[str, Any] = {table: {"Keys": keys[start:start + 100]}}
-        while request:
-            page = aws.dynamodb_client().batch_get_item(RequestItems=request)
-            found.update({i["pk"]: i for i in page.get("Responses", {}).get(table, [])})
-            request = page.get("UnprocessedKeys") or {}
-    return found
-
-
-def throttle_from_item(item: dict[str, Any]) -> ThrottleState:
-    products: dict[str, dict[str, Any]] = {}
-    for name, value in item.items():
-        if name.startswith("p#"):
-            _, product, attr = name.split("#", 2)
-            products.setdefault(product, {})[attr] = value
-    return ThrottleState(
-        products={p: _product_state(v) for p, v in products.items()},
-        last_shown_at=_dt(item.get("last_shown_at")),
-        opted_out=bool(item.get("opted_out", False)),
-    )
-
-
-def _product_state(values: dict[str, Any]) -> ProductState:
-    return ProductState(
-        answered_at=_dt(values.get("answered_at")),
-        declined_at=_dt(values.get("declined_at")),
-        shown_at=_dt(values.get("shown_at")),
-        unanswered=int(values.get("unanswered", 0)),
-    )
-
-
-def _dt(epoch: Any) -> datetime | None:
-    return datetime.fromtimestamp(int(epoch), tz=UTC) if epoch is not None else None
+    """Items of FeedbackTable by pk: one BatchGetItem per 100 keys (unprocessed ones retried)."""
+    return {i["pk"]: i for i in aws.batch_get_items(get_settings().feedback_table, keys)}
 
 
 def _throttle_update(
@@ -235,38 +142,6 @@ def _not_suppressed(suppression: dict[str, str], now: int) -> dict[str, Any]:
         "ConditionExpression": "(attribute_not_exists(objected_at) AND attribute_not_exists(restricted_at))"
                                " OR #ttl < :now",
         "ExpressionAttributeNames": {"#ttl": TTL}, "ExpressionAttributeValues": {":now": now}}}
-
-
-def _transact_unless_suppressed(items: list[dict[str, Any]], suppression: dict[str, str] | None,
-                                now: int) -> None:
-    if suppression is None:
-        _transact(items)
-        return
-    try:
-        _transact([*items, _not_suppressed(suppression, now)])
-    except aws_transaction_cancelled() as exc:
-        reasons = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
-        if reasons and reasons[-1] == "ConditionalCheckFailed":
-            raise OptedOutError("this user objected to or restricted processing", "user.id") from None
-        raise
-
-
-def record_impression(company: str, user_id: str, product: str, event: dict[str, Any],
-                      now: int, throttle_expires: int, suppression: dict[str, str] | None = None) -> None:
-    """The banner was shown: an event item, and the throttle moves on, in one transaction."""
-    update = _throttle_update(company, user_id, {f"p#{product}#shown_at": now, "last_shown_at": now},
-                              throttle_expires, add_unanswered=f"p#{product}#unanswered")
-    _transact_unless_suppressed([{"Put": _put(event)}, {"Update": update}], suppression, now)
-
-
-def record_decline(company: str, user_id: str, product: str, event: dict[str, Any],
-                   now: int, throttle_expires: int, suppression: dict[str, str] | None = None) -> None:
-    """'No thanks': an event item, and the product's decline window starts."""
-    update = _throttle_update(
-        company, user_id,
-        {f"p#{product}#declined_at": now, f"p#{product}#unanswered": 0, "last_shown_at": now},
-        throttle_expires)
-    _transact_unless_suppressed([{"Put": _put(event)}, {"Update": update}], suppression, now)
 
 
 def put_response(response: dict[str, Any], *, company: str, user_id: str, product: str,

@@ -5,7 +5,7 @@ from datetime import timedelta
 from typing import Any
 
 from chalicelib import aws, clock
-from chalicelib.insight import store
+from chalicelib.insight import followup_store
 from tests.faults import Faults, Rule
 from tests.insight.builders import answer, nps_survey, post_json
 
@@ -61,7 +61,7 @@ def test_a_fresh_claim_blocks_a_send_and_a_stale_one_is_taken_over(
 ) -> None:
     followup_id = _open(client, stream)
     crashed_at = clock.now() - timedelta(seconds=60)  # a sender that claimed, then died
-    assert store.claim_sending(followup_id, "open", "crashed", clock.iso(crashed_at), clock.iso(crashed_at))
+    assert followup_store.claim_sending(followup_id, "open", "crashed", clock.iso(crashed_at), clock.iso(crashed_at))
     assert _reply(client, followup_id).status_code == 409
     clock.freeze(clock.now() + timedelta(minutes=10))
     assert _reply(client, followup_id).status_code == 201

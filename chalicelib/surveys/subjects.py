@@ -25,6 +25,7 @@ from chalicelib.privacy.rules import (
     user_identifier,
 )
 from chalicelib.secrets import get_app_secrets
+from chalicelib.surveys import definition_store
 from chalicelib.surveys import store as survey_store
 
 if TYPE_CHECKING:
@@ -63,18 +64,12 @@ def companies(ref: SubjectRef) -> list[str]:
     """The given company, or every company in the survey catalogue (a Query on `by_kind`)."""
     if ref.company:
         return [ref.company]
-    found = {str(s.get("company", "default")) for s in survey_store.query_all_surveys()}
+    found = {str(s.get("company", "default")) for s in definition_store.query_all_surveys()}
     return sorted(found | {"default"})
 
 
 def _query(**kwargs: Any) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    while True:
-        page = _table().query(**kwargs)
-        items.extend(page.get("Items", []))
-        if "LastEvaluatedKey" not in page:
-            return items
-        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    return list(aws.query_all(get_settings().feedback_table, **kwargs))
 
 
 def subject_keys(ref: SubjectRef) -> set[str]:

@@ -1,0 +1,54 @@
+"""Every Lambda function imports app.py: what it loads at import is every function's cold start
+(`make bench` measures it; docs/BENCHMARKS.md). These modules must wait for the handler that uses them."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Not imported when app.py is: absent from sys.modules until a handler uses them.
+DEFERRED = (
+    "asyncio",  # via Powertools' batch utility: only the SQS and stream handlers need it
+    "aws_lambda_powertools.utilities.batch",
+    "chalicelib.incidents.admin",
+    "chalicelib.incidents.intake",
+    "chalicelib.incidents.service",
+    "chalicelib.incidents.tasks",
+    "chalicelib.links.service",
+    "chalicelib.requests.service",
+)
+
+PROBE = """
+import json, sys
+import app
+names = json.loads(sys.argv[1])
+print(json.dumps({n: type(sys.modules[n]).__name__ if n in sys.modules else None for n in names}))
+"""
+
+
+def test_importing_the_app_defers_each_domain_to_its_handler() -> None:
+    done = subprocess.run([sys.executable, "-c", PROBE, json.dumps(DEFERRED)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, check=True)
+    loaded = {name: kind for name, kind in json.loads(done.stdout.strip().splitlines()[-1]).items()
+              if kind not in (None, "_LazyModule")}
+    assert loaded == {}
+
+
+def test_every_route_is_still_registered_and_a_deferred_domain_loads_on_use() -> None:
+    probe = """
+import json, sys, app
+from chalicelib.incidents import routes
+n = sorted(app.app.routes)
+callable_ = callable(routes.use_cases.list_incidents)  # the first attribute access loads the module
+print(json.dumps({"routes": n, "loaded": "chalicelib.incidents.admin" in sys.modules, "callable": callable_}))
+"""
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          check=True)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["callable"] is True
+    assert result["loaded"] is True
+    assert {"/v1/incidents", "/v1/admin/incidents", "/v1/admin/incidents/{incident_id}", "/v1/eligibility",
+            "/v1/responses", "/v1/s/{token}", "/v1/privacy-requests"} <= set(result["routes"])
