@@ -79,6 +79,18 @@ _PHONE_CHECK = "- text = sub(\"phone\", _PHONE, text, lambda m: 8 <= len(re.sub(
 for _new in ("None", "", "lambda m: 8 <= len(re.sub(r\"\\D\", \"\", m.group(0))) <= 16"):
     EQUIVALENT[(_M, _PHONE_CHECK + f"+ text = sub(\"phone\", _PHONE, text, {_new})")] = (
         "_PHONE itself matches 8 to 15 digits only (one digit, then 7 to 14 more): the length check is a second guard")
+_I = "chalicelib/insight/rules.py"
+for _new in ("None", "", "\"XXXX\""):
+    EQUIVALENT[(_I, f"- pk = str(item.get(\"pk\", \"\")) | + pk = str(item.get(\"pk\", {_new}))")] = (
+        "a missing pk as '', 'None' or 'XXXX' starts with neither RESP# nor EVT#: no contribution either way")
+_SC = ("- return {{s: int(item.get(f\"n{{s}}\", 0)) for s in range(low, high + 1) if int(item.get(f\"n{{s}}\", 0))}} | "
+       "+ return {{s: int(item.get(f\"n{{s}}\", {})) for s in range(low, high + 1) if int(item.get(f\"n{{s}}\", 0))}}")
+for _new in ("None", "", "1"):
+    EQUIVALENT[(_I, _SC.format(_new))] = "only counters present and non-zero pass the filter: it is never used"
+EQUIVALENT[("chalicelib/privacy/rules.py",
+            "- month = (now - timedelta(days=retention_days)).replace(day=1) | "
+            "+ month = (now - timedelta(days=retention_days)).replace(day=2)")] = (
+    "only the month is used ('YYYY-MM' and the month comparison); adding a month to the 2nd stays in range")
 _ZIPS = {"k1 = 11 - sum(int(c) * w for c, w in zip(d[:9], w1, {})) % 11": "9 digits, 9 weights",
          "k2 = 11 - sum(int(c) * w for c, w in zip(d[:10], w2, {})) % 11": "10 digits, 10 weights",
          "total = sum(int(c) * w for c, w in zip(d[:8], range(9, 1, -1), {})) - int(d[8])": "8 digits, 8 weights"}

@@ -151,3 +151,32 @@ def test_is_contactable(response: dict[str, Any] | None, expected: tuple[bool, s
 def test_days_between_counts_both_ends() -> None:
     assert rules.days_between(date(2026, 11, 1), date(2026, 11, 30)) == 30
     assert rules.days_between(date(2026, 11, 1), date(2026, 11, 1)) == 1
+
+
+def test_scores_of_no_answers_are_whole_dicts_of_none() -> None:
+    assert rules.ces({}) == {"count": 0, "easy": 0, "mean": None, "mean_ci95": None, "easy_percent": None,
+                             "easy_ci95": None}
+    assert rules.csat({}) == {"count": 0, "satisfied": 0, "score": None, "ci95": None}
+    assert rules._pct_interval(None) is None
+
+
+def test_ces_mean_is_rounded_to_three_decimals() -> None:
+    body = rules.ces({1: 1, 2: 2})   # (1 + 2 + 2) / 3
+    assert body["mean"] == 1.667
+    assert all(round(x, 3) == x for x in body["mean_ci95"])
+    assert body["easy_percent"] == 0.0
+
+
+def test_rates_keys_and_a_single_impression() -> None:
+    keys = ["impressions", "declines", "response_rate", "response_rate_ci95", "decline_rate", "decline_rate_ci95"]
+    assert list(rules.rates(1, 0, 0)) == keys
+    one = rules.rates(1, 1, 0)
+    assert list(one) == keys
+    assert (one["response_rate"], one["decline_rate"]) == (100.0, 0.0)
+    assert one["decline_rate_ci95"] is not None and one["decline_rate_ci95"][0] == 0.0
+
+
+def test_a_grouped_item_without_a_value_counts_under_all_and_locale_defaults_to_unknown() -> None:
+    assert [r["group"] for r in rules.summarise("nps", [{"day": "2026-11-23", "n10": 5}], "country")] == ["all"]
+    response = Contribution("response", "nps", "p", "2026-11-23", "web", "NO", None, 7)
+    assert response.cells()[-1] == ("locale", "unknown")

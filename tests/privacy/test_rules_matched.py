@@ -44,3 +44,9 @@ def test_held_as_dict() -> None:
     assert item.as_dict() == {"store": "s", "kind": "k", "id": "7", "purpose": "p",
                               "collected_at": "2026-01-01T00:00:00Z", "expires_at": "2027-01-01T00:00:00Z",
                               "restricted": True, "matched_by": "email", "data": {"a": 1}}
+
+
+def test_export_rows_show_missing_times_as_empty_cells() -> None:
+    held = [{"store": "s", "kind": "k", "id": "1", "purpose": "p", "collected_at": None, "expires_at": None,
+             "data": {}, "restricted": False}]
+    assert rules.export_rows({}, held)[1] == ["data", "s", "k", "1", "p", "", "", "restricted", "false"]
