@@ -163,7 +163,8 @@ def test_scores_of_no_answers_are_whole_dicts_of_none() -> None:
 def test_ces_mean_is_rounded_to_three_decimals() -> None:
     body = rules.ces({1: 1, 2: 2})   # (1 + 2 + 2) / 3
     assert body["mean"] == 1.667
-    assert all(round(x, 3) == x for x in body["mean_ci95"])
+    assert all(isinstance(x, float) and round(x, 3) == x for x in body["mean_ci95"])
+    assert body["easy_ci95"] is not None and body["easy_ci95"][0] == 0.0   # 0 of 3 answers easy
     assert body["easy_percent"] == 0.0
 
 
