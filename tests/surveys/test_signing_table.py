@@ -85,3 +85,14 @@ def _token_of_length(length: int) -> str:
 # No signed token is 2049 long (a base64url body is never 1 mod 4): 2050 is the first one refused.
 def test_read_link_reads_tokens_up_to_2048_characters(length: int, status: str) -> None:
     assert signing.read_link(_token_of_length(length), "survey_score", 0, b"key")[0] == status
+
+
+@pytest.mark.parametrize(("data", "text"), [
+    (b"\x00\x00\x17", "AAAX"),  # a last sextet of 23 is "X": only "=" padding may be stripped
+    (b"\x00\x00\x3d", "AAA9"),
+    (b"\xff", "_w"),
+    (b"\xfb\xef", "--8"),
+])
+def test_base64url_strips_only_padding_and_reads_back(data: bytes, text: str) -> None:
+    assert signing._b64(data) == text
+    assert signing._unb64(text) == data
