@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote_plus
 
 from aws_lambda_powertools.metrics import MetricUnit
 
@@ -39,7 +40,11 @@ def _task(record: SQSRecord) -> None:
 def _mail(record: SQSRecord) -> None:
     from chalicelib.incidents import service
 
-    service.receive_mail_event(record.json_body)
+    notification = record.decoded_nested_s3_event  # the S3 notification the SQS message carries
+    if "Records" not in notification.raw_event:  # s3:TestEvent, sent when the notification is set up
+        return
+    # S3 URL-encodes keys in notifications ("a b.eml" arrives as "a+b.eml")
+    service.receive_mail_objects((r.s3.bucket.name, unquote_plus(r.s3.get_object.key)) for r in notification.records)
 
 
 def _batch(event: dict[str, Any], context: Any, handler: Any, metric: str) -> dict[str, Any]:

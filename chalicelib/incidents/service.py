@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote_plus
 
 from botocore.exceptions import ClientError
 
@@ -15,6 +14,7 @@ from chalicelib.obs import log_failure, logger
 from chalicelib.secrets import get_app_secrets
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from datetime import datetime
 
 
@@ -59,16 +59,10 @@ def acknowledge(address: str, alert_id: str) -> None:
                                                             "error": exc.response["Error"]["Code"]})
 
 
-def receive_mail_event(body: dict[str, Any]) -> list[str]:
-    """An S3 "object created" notification (via SQS): each raw message becomes one alert."""
-    alert_ids = []
-    for record in body.get("Records") or []:  # s3:TestEvent has no Records
-        s3 = record.get("s3") or {}
-        bucket = s3.get("bucket", {}).get("name")
-        key = unquote_plus(s3.get("object", {}).get("key", ""))
-        if bucket and key.startswith(_settings().inbound_mail_prefix):
-            alert_ids.append(intake_mail(bucket, key))
-    return alert_ids
+def receive_mail_objects(objects: Iterable[tuple[str, str]]) -> list[str]:
+    """Each raw message S3 told us of (bucket, decoded key) under the inbound prefix becomes one alert."""
+    prefix = _settings().inbound_mail_prefix
+    return [intake_mail(bucket, key) for bucket, key in objects if bucket and key.startswith(prefix)]
 
 
 def intake_mail(bucket: str, key: str) -> str:

@@ -130,11 +130,24 @@ def test_mail_intake_huge_message_is_kept_as_unparsed(aws_stack: Any, frozen_now
     assert set(_alert(alert_id)["flags"]) == {"unparsed", "too_large"}
 
 
-def test_mail_event_outside_the_prefix_or_test_event_is_ignored(aws_stack: Any) -> None:
-    from chalicelib.incidents import service
+def test_mail_notification_key_is_url_decoded_as_s3_sends_it(aws_stack: Any, frozen_now: Any) -> None:
+    from app import app
 
-    assert service.receive_mail_event({"Event": "s3:TestEvent"}) == []
-    assert service.receive_mail_event(_s3_event("bkt", "attachments/x/0-a.pdf")) == []
+    bucket, key = _drop(mime({"From": "a@b.example", "Subject": "Leak"}, body="x"), "inbound/a b+c!.eml")
+    encoded = "inbound/a+b%2Bc%21.eml"  # how S3 writes that key in its notification
+    result = app.handler_map["handle_inbound_mail"](_sqs_event(_s3_event(bucket, encoded)), lambda_context("t"))
+    assert result == {"batchItemFailures": []}
+    [queued] = _queue_bodies(config.get_settings().incidents.alerts_queue_url)
+    assert _alert(queued["alert_id"])["source"]["key"] == key
+
+
+def test_mail_event_outside_the_prefix_or_test_event_is_ignored(aws_stack: Any) -> None:
+    from app import app
+
+    handler = app.handler_map["handle_inbound_mail"]
+    # the bucket "bkt" does not exist: reading the object would fail the record
+    for body in ({"Event": "s3:TestEvent"}, _s3_event("bkt", "attachments/x/0-a.pdf")):
+        assert handler(_sqs_event(body), lambda_context("t")) == {"batchItemFailures": []}
 
 
 def test_alerts_consumer_redelivered_alert_starts_one_execution(aws_stack: Any) -> None:
