@@ -48,18 +48,11 @@ def main() -> tuple[list[Row], list[str]]:
     from moto import mock_aws
 
     with mock_aws():
-        from chalicelib import aws, config
-        from devstack.provision import Provisioner
-        from devstack.stack import _function_environment
-        from devstack.template import load_template
+        from bench.common import provision_in_mock_aws
+        from chalicelib import aws
 
-        template = load_template()
-        provisioner = Provisioner(None, "eu-west-1", "trustloop-bench")  # type: ignore[arg-type]
-        provisioner.provision(template)
-        os.environ.update(_function_environment(template, provisioner.resolver, "test"))
         os.environ["ALLOW_UNVERIFIED_IDENTITY"] = "true"
-        config.reset()
-        aws.reset()
+        provision_in_mock_aws()
         calls: Counter[str] = Counter()
         aws._session().events.register("before-call", lambda model, **_: calls.update([model.name]))
 

@@ -16,6 +16,21 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def provision_in_mock_aws(stage: str = "test") -> None:
+    """Inside mock_aws: every infra/ resource created, the functions' environment exported."""
+    from chalicelib import aws, config
+    from devstack.provision import Provisioner
+    from devstack.stack import _function_environment
+    from devstack.template import load_template
+
+    template = load_template()
+    provisioner = Provisioner(None, "eu-west-1", "trustloop-bench")  # type: ignore[arg-type]
+    provisioner.provision(template)
+    os.environ.update(_function_environment(template, provisioner.resolver, stage))
+    config.reset()
+    aws.reset()
+
+
 @contextmanager
 def local_stack() -> Iterator[dict[str, str]]:
     """moto with every infra/ resource and the demo surveys; yields the functions' environment."""

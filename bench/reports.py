@@ -85,18 +85,11 @@ def main(n: int = 1000) -> tuple[list[Row], list[str]]:
     from moto import mock_aws
 
     with mock_aws():
-        from chalicelib import aws, config
+        from bench.common import provision_in_mock_aws
+        from chalicelib import aws
         from chalicelib.insight import service
-        from devstack.provision import Provisioner
-        from devstack.stack import _function_environment
-        from devstack.template import load_template
 
-        template = load_template()
-        provisioner = Provisioner(None, "eu-west-1", "trustloop-bench")  # type: ignore[arg-type]
-        provisioner.provision(template)
-        os.environ.update(_function_environment(template, provisioner.resolver, "test"))
-        config.reset()
-        aws.reset()
+        provision_in_mock_aws()
         rng = random.Random(6)
         sizes = {"bench-n": n, "bench-10n": 10 * n}
         started = time.monotonic()
