@@ -23,7 +23,7 @@ from bench.common import free_port
 from bench.table import ROOT
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
 
 SEEDED = "SEEDED "
 
@@ -93,38 +93,45 @@ def _control(console: Any) -> None:
     os.kill(os.getpid(), signal.SIGTERM)
 
 
-def seed_responses(count: int, table_name: str | None = None) -> None:
-    """Response items straight into moto's backend in this process, under the stack's DynamoDB lock.
+def put_straight(table_name: str, items: Iterable[dict[str, Any]], *, stream: bool = False) -> int:
+    """Items (Python types) put straight into moto's backend in this process: no HTTP, no botocore.
 
-    The table's stream is set aside meanwhile: these stand for responses stored long ago, whose
-    records the stream handler has long processed.
+    Taken under the local stack's DynamoDB lock. Without `stream`, the table's stream is set aside
+    meanwhile: the items stand for data stored long ago, its records long processed.
     """
+    from boto3.dynamodb.types import TypeSerializer
     from moto.core import DEFAULT_ACCOUNT_ID
     from moto.dynamodb.models import dynamodb_backends
 
     from devstack.moto_locks import _lock
 
-    table_name = table_name or os.environ["FEEDBACK_TABLE"]
     table = dynamodb_backends[DEFAULT_ACCOUNT_ID][os.environ.get("AWS_REGION", "eu-west-1")].get_table(table_name)
-    expires = str(int(time.time()) + 3 * 365 * 86400)
-    created = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())  # recent: not due for the retention job
+    serialise = TypeSerializer().serialize
+    count = 0
     with _lock:
-        shard, table.stream_shard = table.stream_shard, None
+        shard = table.stream_shard
+        if not stream:
+            table.stream_shard = None
         try:
-            for i in range(count):
-                rid = f"{i:032x}"
-                table.put_item({
-                    "pk": {"S": f"RESP#{rid}"}, "sk": {"S": "RESP"}, "response_id": {"S": rid},
-                    "subject": {"S": f"SUBJ#seed-co#user-{i}"}, "survey_id": {"S": "srv_seed"},
-                    "product": {"S": "seed"}, "company": {"S": "seed-co"}, "metric": {"S": "nps"},
-                    "score": {"N": str(i % 11)}, "channel": {"S": "in_app_web"}, "locale": {"S": "en"},
-                    "contact_ok": {"BOOL": False}, "privacy_notice_version": {"S": "2026-01"},
-                    "created_at": {"S": created}, "collected_month": {"S": created[:7]},
-                    "user": {"M": {"id": {"S": f"user-{i}"}, "country": {"S": "NO"}}},
-                    "comment": {"S": "Exporting invoices takes too many clicks"}, "expires_at": {"N": expires},
-                })
+            for item in items:
+                table.put_item({k: serialise(v) for k, v in item.items()})
+                count += 1
         finally:
             table.stream_shard = shard
+    return count
+
+
+def seed_responses(count: int, table_name: str | None = None) -> None:
+    """`count` response items of another product, collected now (not due for the retention job)."""
+    expires = int(time.time()) + 3 * 365 * 86400
+    created = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    put_straight(table_name or os.environ["FEEDBACK_TABLE"], ({
+        "pk": f"RESP#{i:032x}", "sk": "RESP", "response_id": f"{i:032x}", "subject": f"SUBJ#seed-co#user-{i}",
+        "survey_id": "srv_seed", "product": "seed", "company": "seed-co", "metric": "nps", "score": i % 11,
+        "channel": "in_app_web", "locale": "en", "contact_ok": False, "privacy_notice_version": "2026-01",
+        "created_at": created, "collected_month": created[:7], "user": {"id": f"user-{i}", "country": "NO"},
+        "comment": "Exporting invoices takes too many clicks", "expires_at": expires,
+    } for i in range(count)))
 
 
 def serve() -> int:
