@@ -82,7 +82,5 @@ NOT_YET = """## Not measured yet (issue 16)
 
 - Handler overhead per route and workflow task against a hand-written handler (botocore Stubber).
 - The cost of one million banner flows and of one incident (calls are counted above; prices not yet applied).
-- Growth of a subject export (10 vs 1,000 items), of the retention job (1k vs 10k due items), and of reports
-  at 100k responses (1k and 10k are measured above).
 - The coalescing stream aggregator and its K-shard simulation (designed in docs/SCALE.md, not built).
 - Cold start on python3.12/3.13/3.14: only Python 3.11 is installed here."""
