@@ -102,6 +102,7 @@ def put_straight(table_name: str, items: Iterable[dict[str, Any]], *, stream: bo
     from boto3.dynamodb.types import TypeSerializer
     from moto.core import DEFAULT_ACCOUNT_ID
     from moto.dynamodb.models import dynamodb_backends
+    from moto.dynamodb.models.dynamo_type import LimitedSizeDict
 
     from devstack.moto_locks import _lock
 
@@ -112,11 +113,16 @@ def put_straight(table_name: str, items: Iterable[dict[str, Any]], *, stream: bo
         shard = table.stream_shard
         if not stream:
             table.stream_shard = None
+        # moto re-sums the whole item's size as each attribute is set (O(attributes²) per item, most of
+        # the seeding time); these items are far below DynamoDB's 400 KB, so that check is skipped here.
+        checked = LimitedSizeDict.__setitem__
+        LimitedSizeDict.__setitem__ = dict.__setitem__  # type: ignore[assignment]
         try:
             for item in items:
                 table.put_item({k: serialise(v) for k, v in item.items()})
                 count += 1
         finally:
+            LimitedSizeDict.__setitem__ = checked  # type: ignore[method-assign]
             table.stream_shard = shard
     return count
 

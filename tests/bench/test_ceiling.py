@@ -95,6 +95,8 @@ def test_seeded_responses_are_stored_without_stream_records() -> None:
     assert db.describe_table(TableName=name)["Table"]["ItemCount"] == 30
     assert len(table.stream_shard.items) == records
     assert table.stream_shard is not None
+    with pytest.raises(db.exceptions.ClientError, match="Item size has exceeded"):  # moto's size check is back
+        db.put_item(TableName=name, Item={"pk": {"S": "big"}, "sk": {"S": "x"}, "blob": {"S": "x" * 410_000}})
 
 
 def test_percentiles_of_a_known_sample() -> None:
