@@ -20,7 +20,7 @@ from bench.table import Row
 
 QUICK = bool(os.environ.get("BENCH_QUICK"))
 EXPORT_SIZES = (10, 1_000)
-RETENTION_SIZES = (200, 2_000) if QUICK else (1_000, 10_000)
+RETENTION_SIZES = (1_000, 2_000) if QUICK else (1_000, 10_000)
 COMPANY, PRODUCT = "growth-co", "growth"
 READERS = 2  # subject stores that Query the person's FeedbackTable items by_subject (surveys, follow-ups)
 PAGE_BYTES = 1_000_000  # a Query page stops at 1 MB of items read (DynamoDB; moto uses 1,000,000 bytes)
