@@ -7,6 +7,7 @@ API Gateway, SQS or the DynamoDB stream would send), and every call it makes is 
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import time
@@ -31,6 +32,21 @@ class Case:
     handler: str
     event: dict[str, Any]
     calls: list[Call] = field(default_factory=list)
+    log_bytes: int = 0  # what the handler wrote to its log (Powertools' JSON lines, EMF metrics)
+
+
+class LogMeter:
+    """A log sink that counts bytes (CloudWatch Logs bills ingestion by the byte)."""
+
+    def __init__(self) -> None:
+        self.written = 0
+
+    def write(self, text: str) -> int:
+        self.written += len(text.encode())
+        return len(text)
+
+    def flush(self) -> None:
+        pass
 
 
 class Harness:
@@ -40,12 +56,15 @@ class Harness:
         from chalice.local import LambdaEventConverter, RouteMatcher
 
         import app
+        from chalicelib.obs import logger
         from devstack.events import lambda_context
 
         self.app = app.app
         self.recorder = recorder
         self.cases: list[Case] = []
         self.context = lambda_context("bench")
+        self.log = LogMeter()
+        logger.registered_handler.setStream(self.log)  # type: ignore[arg-type]
         self._events = LambdaEventConverter(RouteMatcher(list(self.app.routes)), self.app.api.binary_types)
 
     def http_event(self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None) -> Any:
@@ -67,10 +86,12 @@ class Harness:
     def call(self, step: str | None, handler: str, event: dict[str, Any]) -> Any:
         target = self.app if handler == "http" else self.app.handler_map[handler]
         if step is None:
-            return target(copy.deepcopy(event), self.context)
-        with self.recorder.step(step) as calls:
+            with contextlib.redirect_stdout(self.log):  # type: ignore[type-var]
+                return target(copy.deepcopy(event), self.context)
+        self.log.written = 0
+        with self.recorder.step(step) as calls, contextlib.redirect_stdout(self.log):  # type: ignore[type-var]
             answer = target(copy.deepcopy(event), self.context)
-        self.cases.append(Case(step, handler, event, calls))
+        self.cases.append(Case(step, handler, event, calls, self.log.written))
         if handler != "http" and (answer or {}).get("batchItemFailures"):
             raise AssertionError(f"{step}: records failed {answer}")
         return answer
