@@ -8,16 +8,19 @@ Not timed: the figures are exact counts times prices, under the assumptions stat
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bench.table import Row
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from bench.drive import Case
     from bench.record import Call
 
+Usage = dict[str, float]  # how much of each priced thing (keys of PRICES)
 AS_OF = "2026-11-30"
 REGION = "eu-west-1 (Europe, Ireland)"
 
@@ -181,9 +184,9 @@ class DynamoUnits:
         return self._write(body["TableName"], self._known(body["TableName"], body["Key"]), 2)
 
 
-def usage(cases: list[Case], units: DynamoUnits, transitions: int = 0, task_messages: int = 0) -> Counter[str]:
+def usage(cases: list[Case], units: DynamoUnits, transitions: int = 0, task_messages: int = 0) -> Usage:
     """How much of each priced thing `cases` used (plus a workflow's transitions and task messages)."""
-    used: Counter[str] = Counter()
+    used: Usage = defaultdict(float)
     for case in cases:
         used["apigw"] += case.handler == "http"
         used["lambda_requests"] += 1
@@ -201,7 +204,7 @@ def usage(cases: list[Case], units: DynamoUnits, transitions: int = 0, task_mess
     return used
 
 
-def _count_call(used: Counter[str], units: DynamoUnits, call: Call) -> None:
+def _count_call(used: Usage, units: DynamoUnits, call: Call) -> None:
     if call.client == "dynamodb":
         read, write = units.units(call)
         used["dynamodb_rru"] += read
@@ -221,14 +224,21 @@ def _count_call(used: Counter[str], units: DynamoUnits, call: Call) -> None:
 
 
 def email_deliveries(calls: list[Call]) -> int:
-    """SNS e-mails: each Publish to a topic reaches every address the run subscribed to it."""
-    members: Counter[str] = Counter(c.params.get("TopicArn", "") for c in calls if c.operation == "Subscribe")
-    return sum(members[c.params.get("TopicArn", "")] for c in calls if c.operation == "Publish")
+    """SNS e-mails: each Publish reaches every address subscribed to its topic so far in the run."""
+    members: Counter[str] = Counter()
+    delivered = 0
+    for call in calls:
+        topic = call.params.get("TopicArn", "")
+        if call.operation == "Subscribe":
+            members[topic] += 1
+        elif call.operation == "Publish":
+            delivered += members[topic]
+    return delivered
 
 
-def priced(used: Counter[str], times: float = 1.0) -> dict[str, float]:
+def priced(used: Mapping[str, float], times: float = 1.0) -> dict[str, float]:
     """USD per priced thing for `times` repetitions of `used`."""
-    return {k: used[k] * times * PRICES[k].usd / PRICES[k].per for k in PRICES if used[k]}
+    return {k: used[k] * times * PRICES[k].usd / PRICES[k].per for k in PRICES if used.get(k)}
 
 
 BANNER = ("eligibility", "impression", "score", "comment", "stream: the flow's records")
@@ -259,7 +269,7 @@ def _summary(costs: dict[str, float], digits: int) -> str:
     return f"${sum(costs.values()):,.{digits}f} ({parts}{', …' if len(top) > 4 else ''})"
 
 
-def _breakdown(used: Counter[str], costs: dict[str, float], times: float, digits: int) -> list[str]:
+def _breakdown(used: Usage, costs: dict[str, float], times: float, digits: int) -> list[str]:
     rows = [f"| {NAMES[k]} | {used[k] * times:,.6g} | ${v:,.{digits}f} |"
             for k, v in sorted(costs.items(), key=lambda kv: -kv[1])]
     return ["| line | quantity | cost |", "|---|---|---|", *rows, f"| total | | ${sum(costs.values()):,.{digits}f} |"]

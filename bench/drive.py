@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 JSON = {"Content-Type": "application/json"}
-MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}}
+MOTO_CONFIG: Any = {"stepfunctions": {"execute_state_machine": True}}
 
 
 @dataclass
@@ -64,7 +64,8 @@ class Harness:
         self.cases: list[Case] = []
         self.context = lambda_context("bench")
         self.log = LogMeter()
-        logger.registered_handler.setStream(self.log)  # type: ignore[arg-type]
+        handler: Any = logger.registered_handler  # Powertools' StreamHandler
+        handler.setStream(self.log)
         self._events = LambdaEventConverter(RouteMatcher(list(self.app.routes)), self.app.api.binary_types)
 
     def http_event(self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None) -> Any:

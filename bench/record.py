@@ -93,7 +93,7 @@ class Recorder:
     @contextmanager
     def step(self, name: str) -> Iterator[list[Call]]:
         """Record the calls made inside as one run of step `name`; yields that run's list."""
-        self._current = run = []
+        self._current = run = list[Call]()
         self.runs[name].append(run)
         try:
             yield run
