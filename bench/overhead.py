@@ -9,7 +9,9 @@ real handler with AWS answered in memory (botocore `Stubber`), against a hand-wr
    `Stubber` on the app's own clients. The floor is what a minimal handler must do: parse the event
    with `json`, make the same boto3 calls with the same arguments, return JSON.
 The difference is what our code adds: chalice routing and middleware, Powertools' logger and metrics,
-body validation, rules, keys and signing. Logs and metrics are written, to /dev/null.
+body validation, rules, keys and signing. Logs and metrics are written, to /dev/null. Each side is
+timed by the thread's CPU time (`time.thread_time`): a replay does no I/O, and on shared cores the
+wall clock would also count the other processes' turns.
 """
 from __future__ import annotations
 
