@@ -10,9 +10,10 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bench.table import Row
+from bench.units import DynamoUnits, Table
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -34,29 +35,32 @@ class Price:
 
 
 _AWS = "https://aws.amazon.com"
-# List prices as of AS_OF, eu-west-1, on demand, first tier, after the free tier. Where a page read
-# (with the `search` tool) did not name eu-west-1, the note says where the figure comes from.
+_SAME = "; the rate AWS lists for eu-west-1 as for us-east-1 (the text read did not show the region's row)"
+# List prices as of AS_OF for eu-west-1, on demand, first tier, after any free tier. Looked up with the
+# `search` tool on AS_OF; where the text read did not name eu-west-1, the source says so.
 PRICES: dict[str, Price] = {
-    "apigw": Price(3.50, 1e6, "REST API requests (first 333 million a month)", f"{_AWS}/api-gateway/pricing/"),
-    "lambda_requests": Price(0.20, 1e6, "Lambda requests", f"{_AWS}/lambda/pricing/"),
+    "apigw": Price(3.50, 1e6, "API Gateway REST API requests (first 333 million a month)",
+                   f"{_AWS}/api-gateway/pricing/{_SAME}"),
+    "lambda_requests": Price(0.20, 1e6, "Lambda requests", f"{_AWS}/lambda/pricing/{_SAME}"),
     "lambda_gb_s": Price(0.0000166667, 1, "Lambda duration, x86, GB-second (first 6 billion GB-s a month)",
-                         f"{_AWS}/lambda/pricing/"),
+                         f"{_AWS}/lambda/pricing/{_SAME}"),
     "dynamodb_wru": Price(0.7068, 1e6, "DynamoDB on-demand write request units (Standard table class)",
-                          f"{_AWS}/dynamodb/pricing/on-demand/ (eu-west-1's $1.4135 halved by the on-demand "
-                          "price cut of 1 Nov 2024)"),
-    "dynamodb_rru": Price(0.1414, 1e6, "DynamoDB on-demand read request units (Standard table class)",
-                          f"{_AWS}/dynamodb/pricing/on-demand/ (eu-west-1's $0.283 halved, as above)"),
-    "sqs": Price(0.40, 1e6, "SQS standard queue requests (each 64 KB chunk)", f"{_AWS}/sqs/pricing/"),
+                          f"{_AWS}/dynamodb/pricing/on-demand/; eu-west-1's $1.4135 halved by the on-demand "
+                          "price cut of 1 November 2024 (not shown in the text read)"),
+    "dynamodb_rru": Price(0.1415, 1e6, "DynamoDB on-demand read request units (Standard table class)",
+                          f"{_AWS}/dynamodb/pricing/on-demand/; eu-west-1's $0.283 halved, as for writes"),
+    "sqs": Price(0.40, 1e6, "SQS standard queue requests (each 64 KB chunk)", f"{_AWS}/sqs/pricing/{_SAME}"),
     "sfn_transitions": Price(0.025, 1000, "Step Functions standard workflow state transitions",
-                             f"{_AWS}/step-functions/pricing/ (Europe (Ireland) row)"),
-    "s3_put": Price(0.005, 1000, "S3 Standard PUT, COPY, POST, LIST requests", f"{_AWS}/s3/pricing/"),
-    "s3_get": Price(0.0004, 1000, "S3 Standard GET and other requests", f"{_AWS}/s3/pricing/"),
-    "ses_mail": Price(0.10, 1000, "SES outbound e-mail (per recipient)", f"{_AWS}/ses/pricing/"),
-    "sns_publish": Price(0.50, 1e6, "SNS publish requests (each 64 KB chunk)", f"{_AWS}/sns/pricing/"),
-    "sns_email": Price(2.00, 100_000, "SNS e-mail notifications delivered", f"{_AWS}/sns/pricing/"),
-    "secrets_calls": Price(0.05, 10_000, "Secrets Manager API calls", f"{_AWS}/secrets-manager/pricing/"),
-    "logs_gb": Price(0.57, 1, "CloudWatch Logs ingestion, standard class, GB", f"{_AWS}/cloudwatch/pricing/"),
-    "xray_traces": Price(5.00, 1e6, "X-Ray traces recorded", f"{_AWS}/xray/pricing/"),
+                             f"{_AWS}/step-functions/pricing/ (its Europe (Ireland) row)"),
+    "s3_put": Price(0.005, 1000, "S3 Standard PUT, COPY, POST, LIST requests", f"{_AWS}/s3/pricing/{_SAME}"),
+    "s3_get": Price(0.0004, 1000, "S3 Standard GET and other requests", f"{_AWS}/s3/pricing/{_SAME}"),
+    "ses_mail": Price(0.10, 1000, "SES outbound e-mail (per recipient)", f"{_AWS}/ses/pricing/ (one rate)"),
+    "sns_publish": Price(0.50, 1e6, "SNS publish requests (each 64 KB chunk)", f"{_AWS}/sns/pricing/{_SAME}"),
+    "sns_email": Price(2.00, 100_000, "SNS e-mail notifications delivered", f"{_AWS}/sns/pricing/{_SAME}"),
+    "secrets_calls": Price(0.05, 10_000, "Secrets Manager API calls", f"{_AWS}/secrets-manager/pricing/ (one rate)"),
+    "logs_gb": Price(0.57, 1, "CloudWatch Logs ingestion, standard class, GB",
+                     f"{_AWS}/cloudwatch/pricing/ (eu-west-1's rate; us-east-1's is $0.50)"),
+    "xray_traces": Price(5.00, 1e6, "X-Ray traces recorded", f"{_AWS}/xray/pricing/{_SAME}"),
 }
 
 # What the counting run cannot see, assumed and stated (the notes print these).
@@ -79,109 +83,6 @@ ASSUMPTIONS = {
     "not included": "storage (DynamoDB, S3, logs kept), data transfer, free tiers, the deadline and sweep "
                     "schedules (per 15 and 5 minutes, not per incident)",
 }
-
-
-def attribute_bytes(value: Any) -> int:
-    """DynamoDB's size of one attribute value (AttributeValue wire form), as its docs count it."""
-    (kind, inner), = value.items()
-    if kind == "S":
-        return len(inner.encode())
-    if kind == "N":
-        digits = inner.lstrip("-").replace(".", "").strip("0") or "0"
-        return (len(digits) + 1) // 2 + 1
-    if kind == "B":
-        return len(inner)
-    if kind in ("BOOL", "NULL"):
-        return 1
-    if kind in ("SS", "NS", "BS"):
-        return sum(attribute_bytes({kind[0]: v}) for v in inner)
-    if kind == "L":
-        return 3 + sum(1 + attribute_bytes(v) for v in inner)
-    return 3 + sum(len(k.encode()) + 1 + attribute_bytes(v) for k, v in inner.items())  # M
-
-
-def item_bytes(item: dict[str, Any]) -> int:
-    """An item's size from its Python form (what the app passes boto3's resource layer)."""
-    from boto3.dynamodb.types import TypeSerializer
-
-    serialise = TypeSerializer().serialize
-    return sum(len(k.encode()) + attribute_bytes(serialise(v)) for k, v in item.items())
-
-
-@dataclass(frozen=True)
-class Table:
-    keys: tuple[str, ...]
-    indexes: tuple[tuple[str, ...], ...]  # each GSI's key attributes
-
-
-class DynamoUnits:
-    """Request units per call, from the items the run wrote and read (their sizes, their indexes)."""
-
-    def __init__(self, tables: dict[str, Table]) -> None:
-        self.tables = tables
-        self.items: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {}  # the last version seen
-
-    def _key(self, table: str, item: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
-        return table, tuple(str(item.get(k)) for k in self.tables[table].keys)
-
-    def _seen(self, table: str, items: list[dict[str, Any]]) -> int:
-        from boto3.dynamodb.types import TypeDeserializer
-
-        size = 0
-        for wire in items:
-            item = {k: TypeDeserializer().deserialize(v) for k, v in wire.items()}
-            self.items[self._key(table, item)] = item
-            size += item_bytes(item)
-        return size
-
-    def _write(self, table: str, item: dict[str, Any], factor: int) -> float:
-        """One item written: its KBs (×2 in a transaction), plus one write per index it is in."""
-        units = math.ceil(max(item_bytes(item), 1) / 1024)
-        indexed = sum(all(k in item for k in index) for index in self.tables[table].indexes)
-        return units * factor + units * indexed
-
-    def _known(self, table: str, key: dict[str, Any]) -> dict[str, Any]:
-        return self.items.get(self._key(table, key)) or dict(key)
-
-    def units(self, call: Call) -> tuple[float, float]:
-        """(read units, write units) one DynamoDB call consumed."""
-        p, r, op = call.params, call.response, call.operation
-        read = 1.0 if p.get("ConsistentRead") else 0.5
-        if op == "GetItem":
-            return read * math.ceil(max(self._seen(p["TableName"], [r["Item"]] if "Item" in r else []), 1) / 4096), 0
-        if op == "BatchGetItem":
-            total = 0.0
-            for table, request in p["RequestItems"].items():
-                read = 1.0 if request.get("ConsistentRead") else 0.5
-                found = {self._key(table, i): i for i in r.get("Responses", {}).get(table, [])}
-                self._seen(table, list(found.values()))
-                total += read * len(request["Keys"])  # each key one read (≤ 4 KB here), found or not
-            return total, 0
-        if op in ("Query", "Scan"):
-            size = self._seen(p["TableName"], r.get("Items", []))
-            return read * max(math.ceil(size / 4096), 1), 0
-        if op == "PutItem":
-            self.items[self._key(p["TableName"], p["Item"])] = p["Item"]
-            return 0, self._write(p["TableName"], p["Item"], 1)
-        if op in ("UpdateItem", "DeleteItem"):
-            return 0, self._write(p["TableName"], self._known(p["TableName"], p["Key"]), 1)
-        if op == "TransactWriteItems":
-            return 0, sum(self._transact(action) for action in p["TransactItems"])
-        if op == "TransactGetItems":
-            return 2.0 * len(p["TransactItems"]), 0
-        if op == "BatchWriteItem":
-            return 0, sum(self._write(t, w.get("PutRequest", {}).get("Item") or self._known(
-                t, w["DeleteRequest"]["Key"]), 1) for t, ws in p["RequestItems"].items() for w in ws)
-        return 0, 0  # DescribeTable and the like: not billed per request
-
-    def _transact(self, action: dict[str, Any]) -> float:
-        (kind, body), = action.items()
-        if kind == "Put":
-            self.items[self._key(body["TableName"], body["Item"])] = body["Item"]
-            return self._write(body["TableName"], body["Item"], 2)
-        if kind == "ConditionCheck":
-            return 2.0
-        return self._write(body["TableName"], self._known(body["TableName"], body["Key"]), 2)
 
 
 def usage(cases: list[Case], units: DynamoUnits, transitions: int = 0, task_messages: int = 0) -> Usage:
@@ -249,6 +150,10 @@ NAMES = {"apigw": "API Gateway", "lambda_requests": "Lambda requests", "lambda_g
          "logs_gb": "CloudWatch Logs", "xray_traces": "X-Ray"}
 
 
+UNITS = {"lambda_gb_s": "GB-s", "dynamodb_wru": "WRU", "dynamodb_rru": "RRU", "logs_gb": "GB",
+         "sfn_transitions": "transitions", "xray_traces": "traces", "ses_mail": "mails", "sns_email": "mails"}
+
+
 def tables_in_moto() -> dict[str, Table]:
     """Each table's key and index attributes, as provisioned from infra/."""
     import boto3
@@ -269,8 +174,13 @@ def _summary(costs: dict[str, float], digits: int) -> str:
     return f"${sum(costs.values()):,.{digits}f} ({parts}{', …' if len(top) > 4 else ''})"
 
 
+def _quantity(key: str, amount: float) -> str:
+    text = f"{amount:,.0f}" if amount >= 100 else f"{amount:.3g}"
+    return f"{text} {UNITS.get(key, '')}".rstrip()
+
+
 def _breakdown(used: Usage, costs: dict[str, float], times: float, digits: int) -> list[str]:
-    rows = [f"| {NAMES[k]} | {used[k] * times:,.6g} | ${v:,.{digits}f} |"
+    rows = [f"| {NAMES[k]} | {_quantity(k, used[k] * times)} | ${v:,.{digits}f} |"
             for k, v in sorted(costs.items(), key=lambda kv: -kv[1])]
     return ["| line | quantity | cost |", "|---|---|---|", *rows, f"| total | | ${sum(costs.values()):,.{digits}f} |"]
 
@@ -284,7 +194,7 @@ def main() -> tuple[list[Row], list[str]]:
     _environment()
     print("cost: one banner flow and one incident through the real handlers (moto), priced", flush=True)
     with mock_aws(config=MOTO_CONFIG):
-        h, run = record_everything()
+        h, run = record_everything(env={"POWERTOOLS_METRICS_DISABLED": "false"})  # EMF is logged, as deployed
         units = DynamoUnits(tables_in_moto())
     flow = [c for c in h.cases if c.step in BANNER]
     incident = h.cases[h.cases.index(next(c for c in h.cases if c.step.startswith("alert form"))):]
@@ -297,7 +207,7 @@ def main() -> tuple[list[Row], list[str]]:
     one = priced(incident_used)
     rows = [Row("cost: 1 million banner flows (eligibility, impression, score, comment)", _summary(flows, 2), "-",
                 None, "shown", None),
-            Row("cost: one incident, alert → closed report", _summary(one, 4), "-", None, "shown", None)]
+            Row("cost: one incident, alert → closed report", _summary(one, 5), "-", None, "shown", None)]
     notes = ["## Cost", "", *__doc__.split("\n\n", 1)[1].splitlines(), "",
              f"Prices: list prices as of {AS_OF}, {REGION}, on demand, first tier, free tiers left out.", "",
              "| priced thing | USD | per | source |", "|---|---|---|---|",
@@ -309,5 +219,5 @@ def main() -> tuple[list[Row], list[str]]:
              "### One incident, alert to closed report", "",
              f"{len(incident)} handler invocations, {sum(len(c.calls) for c in incident)} AWS calls made by our code, "
              f"{sum(states.values())} state transitions ({', '.join(f'{k} {v}' for k, v in states.items())}).", "",
-             *_breakdown(incident_used, one, 1, 4), ""]
+             *_breakdown(incident_used, one, 1, 6), ""]
     return rows, notes

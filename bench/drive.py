@@ -245,8 +245,10 @@ def transitions(history: list[dict[str, Any]]) -> dict[str, int]:
     return counted
 
 
-def record_everything(workflow: bool = True) -> tuple[Harness, dict[str, Any]]:
-    """Inside an active mock_aws(config=MOTO_CONFIG): provision, record every run; (harness, workflow run)."""
+def record_everything(workflow: bool = True, env: dict[str, str] | None = None) -> tuple[Harness, dict[str, Any]]:
+    """Inside an active mock_aws(config=MOTO_CONFIG): provision, record every run; (harness, workflow run).
+
+    `env` overrides the test stage's environment (e.g. metrics on, as deployed)."""
     import os
 
     from bench.common import provision_in_mock_aws
@@ -255,6 +257,7 @@ def record_everything(workflow: bool = True) -> tuple[Harness, dict[str, Any]]:
     os.environ["ALLOW_UNVERIFIED_IDENTITY"] = "true"
     os.environ["CATALOGUE_CACHE_SECONDS"] = "3600"  # the replays outlast the default minute
     provisioner = provision_in_mock_aws()
+    os.environ.update(env or {})
     h = Harness(Recorder())
     secrets.get_app_secrets()  # read once per container (cached), as on a warm function
     banner_flow(h)

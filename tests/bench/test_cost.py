@@ -6,9 +6,10 @@ from typing import Any
 
 import pytest
 
-from bench.cost import PRICES, DynamoUnits, Table, attribute_bytes, email_deliveries, item_bytes, priced, usage
+from bench.cost import PRICES, email_deliveries, priced, usage
 from bench.drive import Case
 from bench.record import Call
+from bench.units import DynamoUnits, Table, attribute_bytes, item_bytes
 
 FEEDBACK = "FeedbackTable"
 TABLES = {FEEDBACK: Table(keys=("pk", "sk"), indexes=(("subject", "pk"),))}
