@@ -74,7 +74,8 @@ ASSUMPTIONS = {
     "Lambda billed duration": f"{CPU_MS:g} ms of our code + {MS_PER_CALL:g} ms per AWS call, rounded up to 1 ms",
     "DynamoDB item sizes": "measured from the run's items; 1 WRU per KB written (2 in a transaction), "
                            "0.5 RRU per 4 KB read eventually consistent (1 consistent, 2 transactional); "
-                           "a GSI write per index whose keys the item carries; a ConditionCheck as 2 WRU",
+                           "a GSI write per index whose keys the item carries; a ConditionCheck as 2 WRU; "
+                           "a refused condition or cancelled transaction charged as if it wrote (an upper bound)",
     "SQS by Step Functions and Lambda": "each task state's SendMessage, and the Lambda poller's "
                                         "ReceiveMessage + DeleteMessage per message; idle polling not included",
     "stream": "DynamoDB Streams reads by a Lambda trigger are free; the stream function's invocation holds "
