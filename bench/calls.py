@@ -54,22 +54,25 @@ def main() -> tuple[list[Row], list[str]]:
     print("calls: a banner flow, a decline, a privacy request and one incident, every AWS call counted", flush=True)
     with mock_aws(config=MOTO_CONFIG):
         h, run = record_everything()
-    first_incident = next(i for i, c in enumerate(h.cases) if c.step.startswith("alert form"))
-    steps, incident = by_step(h.cases[:first_incident]), by_step(h.cases[first_incident:])
+    first, last = next(i for i, c in enumerate(h.cases) if c.step.startswith("alert form")), run["cases"]
+    steps, incident, other = by_step(h.cases[:first]), by_step(h.cases[first:last]), by_step(h.cases[last:])
     states = transitions(run["events"])
     rows = [step_row(step, runs, "") for step, runs in steps.items()]
     rows += [step_row(step, runs, "incident: ") for step, runs in incident.items()]
-    incident_calls = sum(len(c.calls) for c in h.cases[first_incident:])
+    rows += [step_row(step, runs, "incident, other paths: ") for step, runs in other.items()]
+    incident_calls = sum(len(c.calls) for c in h.cases[first:last])
     rows.append(Row("AWS calls: one incident, alert → closed report",
                     f"{incident_calls} calls by our code + {sum(states.values())} state transitions", "-", None,
                     "counted", None))
     lines = [f"| {step} | {len(runs)} | {sum(len(r.calls) for r in runs)} | {which(runs)} |"
-             for step, runs in {**steps, **{f"incident: {k}": v for k, v in incident.items()}}.items()]
+             for step, runs in {**steps, **{f"incident: {k}": v for k, v in incident.items()},
+                                **{f"incident, other paths: {k}": v for k, v in other.items()}}.items()]
     notes = ["## AWS calls per operation and workflow step", "", *__doc__.split("\n\n", 1)[1].splitlines(), "",
              "Counted on a warm function: a function's first request also reads its secret (one",
              "GetSecretValue, cached for five minutes) and a product's surveys (one Query, cached for a minute).",
              "A step that ran more than once (one wait per obligation, one notification per obligation)",
-             "shows all its runs.", "",
+             "shows all its runs. The incident's path has no crisis and no timed-out wait: those two tasks are",
+             "recorded apart (a crisis incident's MobiliseCrisisTeam, and a reminder whose token had closed).", "",
              "| step | runs | calls | which |", "|---|---|---|---|", *lines, "",
              f"The incident's execution entered {sum(states.values())} states (Step Functions bills each): "
              + ", ".join(f"{name} {n}" for name, n in states.items()) + ".", ""]

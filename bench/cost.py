@@ -198,7 +198,8 @@ def main() -> tuple[list[Row], list[str]]:
         h, run = record_everything(env={"POWERTOOLS_METRICS_DISABLED": "false"})  # EMF is logged, as deployed
         units = DynamoUnits(tables_in_moto())
     flow = [c for c in h.cases if c.step in BANNER]
-    incident = h.cases[h.cases.index(next(c for c in h.cases if c.step.startswith("alert form"))):]
+    first = next(i for i, c in enumerate(h.cases) if c.step.startswith("alert form"))
+    incident = h.cases[first:run["cases"]]  # the crisis and reminder tasks recorded after it are not its path
     flow_used = usage(flow, units)
     states = transitions(run["events"])
     tasks = sum(c.handler == "handle_incident_tasks" for c in incident)
