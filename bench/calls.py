@@ -1,7 +1,8 @@
 """AWS calls per operation and per workflow step (`make bench`, issue 16 item 3), counted exactly.
 
-One banner flow (and the stream records it writes), a decline, a privacy request and one incident
-from alert to closed report run through the real handlers against in-process moto (bench/drive.py);
+One banner flow (and the stream records it writes), a decline, an e-mail link followed, a privacy
+request and one incident from alert to closed report run through the real handlers against
+in-process moto (bench/drive.py);
 every call each handler makes is recorded by botocore hooks on the app's own clients (bench/record.py).
 Step Functions' state transitions are counted from the execution's history: one per state entered.
 Not timed: counts are exact, so they are judged against hard goals where the issue sets one.
@@ -51,7 +52,7 @@ def main() -> tuple[list[Row], list[str]]:
     from bench.reports import _environment
 
     _environment()
-    print("calls: a banner flow, a decline, a privacy request and one incident, every AWS call counted", flush=True)
+    print("calls: a banner flow, a decline, an e-mail link, a privacy request and one incident", flush=True)
     with mock_aws(config=MOTO_CONFIG):
         h, run = record_everything()
     first, last = next(i for i, c in enumerate(h.cases) if c.step.startswith("alert form")), run["cases"]

@@ -100,11 +100,12 @@ class Harness:
 
 def banner_flow(h: Harness) -> None:
     """A survey, one warm-up flow (first requests read the secret and the catalogue), then the
-    recorded flow, the stream records it wrote through the stream handler, and a decline."""
+    recorded flow, the stream records it wrote through the stream handler, a decline, and a score
+    given by following an e-mail link."""
     from chalicelib.config import get_settings
 
     survey = h.http(None, "POST", "/v1/admin/surveys", {
-        "product": "bench", "company": "bench-co", "metric": "nps", "channels": ["in_app_web"],
+        "product": "bench", "company": "bench-co", "metric": "nps", "channels": ["in_app_web", "email"],
         "texts": {"en": {"question": "How likely…?", "follow_up": "Why?"}}})["survey_id"]
     reader = _stream_reader(get_settings().feedback_table)
     for user, recorded in (("warm-up", False), ("bench-user", True)):
@@ -122,6 +123,9 @@ def banner_flow(h: Harness) -> None:
         h.call(name("stream: the flow's records"), "handle_feedback_stream", {"Records": records})
     h.http("decline", "POST", "/v1/declines", {"survey_id": survey, "channel": "in_app_web",
                                                "user": {"id": "bench-decliner"}})
+    links = h.http(None, "POST", f"/v1/admin/surveys/{survey}/links", {"user": {"id": "bench-mail-user"}})
+    score_link = links["links"][-1]["url"]
+    h.http("e-mail link (GET /v1/s/{token})", "GET", score_link[score_link.index("/v1/s/"):])
 
 
 def _stream_reader(table: str) -> Any:
