@@ -1,13 +1,14 @@
 """Handler overhead (`make bench`, issue 16 item 2): each public route and workflow step through the
 real handler with AWS answered in memory (botocore `Stubber`), against a hand-written floor.
 
-1. Record (bench/drive.py): a banner flow, its stream records, a decline, a privacy request and one
-   incident from alert to closed report run through the real handlers against moto; every AWS call
-   is kept with its answer.
+1. Record (bench/drive.py): a banner flow, its stream records, a decline, an e-mail link followed, a
+   privacy request, one incident from alert to closed report, and the two tasks its path does not take
+   (crisis, reminder) run through the real handlers against moto; every AWS call is kept with its answer.
 2. Replay, interleaved: per step, the real handler (`app(event, context)`: chalice's own entry point,
    no test client or local gateway in between) and the floor get the same recorded answers from a
    `Stubber` on the app's own clients. The floor is what a minimal handler must do: parse the event
    with `json`, make the same boto3 calls with the same arguments, return JSON.
+
 The difference is what our code adds: chalice routing and middleware, Powertools' logger and metrics,
 body validation, rules, keys and signing. Logs and metrics are written, to /dev/null. Each side is
 timed by the thread's CPU time (`time.thread_time`): a replay does no I/O, and on shared cores the
