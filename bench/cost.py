@@ -81,6 +81,8 @@ ASSUMPTIONS = {
     "stream": "DynamoDB Streams reads by a Lambda trigger are free; the stream function's invocation holds "
               "one flow's records (at scale a batch holds more, so fewer invocations per flow)",
     "X-Ray": f"{XRAY_SAMPLED:.0%} of requests and executions traced (the default sampling rule)",
+    "Secrets Manager": "one GetSecretValue per warm container per five minutes (Powertools' cache), none "
+                       "per request: the counted run is warm",
     "not included": "storage (DynamoDB, S3, logs kept), data transfer, free tiers, the deadline and sweep "
                     "schedules (per 15 and 5 minutes, not per incident)",
 }
