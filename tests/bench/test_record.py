@@ -74,3 +74,28 @@ def test_transitions_count_each_state_entered_by_name() -> None:
                entered("Choice", "IsCrisis"), entered("Map", "Meet"), entered("Task", "Wait"),
                entered("Task", "Wait"), {"type": "ExecutionSucceeded"}]
     assert transitions(history) == {"Register": 1, "IsCrisis": 1, "Meet": 1, "Wait": 2}
+
+
+@pytest.mark.slow
+def test_record_incident_each_task_state_entered_is_one_task_run() -> None:
+    """The transitions the cost model bills and the task messages it counts come from one path."""
+    from moto import mock_aws
+
+    from bench.drive import MOTO_CONFIG, record_everything
+    from chalicelib.obs import logger
+
+    handler: Any = logger.registered_handler
+    saved, stream = dict(os.environ), handler.stream
+    try:
+        with mock_aws(config=MOTO_CONFIG):
+            harness, run = record_everything()
+    finally:
+        handler.setStream(stream)
+        os.environ.clear()
+        os.environ.update(saved)
+    first = next(i for i, c in enumerate(harness.cases) if c.step.startswith("alert form"))
+    tasks = [c for c in harness.cases[first:run["cases"]] if c.handler == "handle_incident_tasks"]
+    states = transitions(run["events"])
+    assert len(tasks) == sum(states.values()) - states["IsCrisis"] - states["MeetObligations"]
+    assert states["WaitForNotification"] == run["obligations"] == 3
+    assert [c.step for c in tasks][-1] == "task: close"
