@@ -80,7 +80,5 @@ def markdown(rows: list[Row], notes: list[str]) -> str:
 
 NOT_YET = """## Not measured yet (issue 16)
 
-- Handler overhead per route and workflow task against a hand-written handler (botocore Stubber).
-- The cost of one million banner flows and of one incident (calls are counted above; prices not yet applied).
 - The coalescing stream aggregator and its K-shard simulation (designed in docs/SCALE.md, not built).
 - Cold start on python3.12/3.13/3.14: only Python 3.11 is installed here."""
