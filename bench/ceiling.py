@@ -78,7 +78,7 @@ def _check(answer: requests.Response, status: int, *fields: str) -> dict[str, An
 def http_flow(http: requests.Session, api: str, user: str) -> dict[str, float]:
     """One banner flow as banner.js makes it; each answer checked. Seconds per request."""
     times: dict[str, float] = {}
-    event = {"survey_id": SURVEY_ID, "channel": "in_app_web", "user": {"id": user}}
+    event: dict[str, Any] = {"survey_id": SURVEY_ID, "channel": "in_app_web", "user": {"id": user}}
 
     def timed(op: str, call: Callable[[], requests.Response]) -> requests.Response:
         started = time.perf_counter()
@@ -92,7 +92,7 @@ def http_flow(http: requests.Session, api: str, user: str) -> dict[str, float]:
         raise AssertionError(f"eligibility: {body.get('reason')}")
     _check(timed("impression", lambda: http.post(f"{api}/v1/impressions", json=event, timeout=TIMEOUT)),
            201, "impression_id")
-    score = {**event, "score": 9, "locale": "en"}
+    score: dict[str, Any] = {**event, "score": 9, "locale": "en"}
     made = _check(timed("score", lambda: http.post(f"{api}/v1/responses", json=score, timeout=TIMEOUT,
                                                    headers={"Idempotency-Key": uuid.uuid4().hex})),
                   201, "response_id", "edit_token")
