@@ -154,6 +154,11 @@ def put_response(response: dict[str, Any], *, company: str, user_id: str, produc
     window, IdempotencyKeyUsedError when the key was already used (the caller looks it up),
     and OptedOutError when the user, or the address the response carries, objected to or
     restricted processing.
+
+    A transaction, not one conditional write: the response, the throttle update (one answer per
+    recontact window) and the idempotency claim must all land or none (a response without its
+    claim would be stored twice on a retry; one without its throttle move would let the user
+    answer again), and the suppression items it checks are other items.
     """
     answered = f"p#{product}#answered_at"
     update = _throttle_update(

@@ -82,7 +82,13 @@ def _transact_unless_suppressed(items: list[dict[str, Any]], suppression: dict[s
 
 def record_impression(company: str, user_id: str, product: str, event: dict[str, Any],
                       now: int, throttle_expires: int, suppression: dict[str, str] | None = None) -> None:
-    """The banner was shown: an event item, and the throttle moves on, in one transaction."""
+    """The banner was shown: an event item, and the throttle moves on, in one transaction.
+
+    A transaction, not one conditional write: two items change together (the event counts the
+    impression in the rates, the throttle item caps how often the banner appears; one without the
+    other miscounts or over-asks), and the refusal depends on a third, the suppression item, kept
+    apart so that it outlives an erasure. No single PutItem/UpdateItem can do either.
+    """
     update = _throttle_update(company, user_id, {f"p#{product}#shown_at": now, "last_shown_at": now},
                               throttle_expires, add_unanswered=f"p#{product}#unanswered")
     _transact_unless_suppressed([{"Put": _put(event)}, {"Update": update}], suppression, now)
