@@ -23,11 +23,16 @@ def sign(payload: dict[str, Any], key: bytes) -> str:
 
 
 def verify(token: str, key: bytes) -> dict[str, Any] | None:
-    """The payload of a token we signed; None for anything forged or malformed."""
+    """The payload of a token we signed; None for anything forged or malformed.
+
+    The signature is compared as the one string `sign` writes, not as decoded bytes: base64 decoding
+    ignores the last character's unused bits (and, unvalidated, characters outside the alphabet), so
+    several spellings would decode to the same bytes and a tampered link could still verify.
+    """
     try:
         body, signature = token.split(".")
-        expected = hmac.new(key, body.encode(), hashlib.sha256).digest()
-        if not hmac.compare_digest(expected, _unb64(signature)):
+        expected = _b64(hmac.new(key, body.encode(), hashlib.sha256).digest())
+        if not hmac.compare_digest(expected.encode(), signature.encode()):
             return None
         payload = json.loads(_unb64(body))
     except (ValueError, TypeError):

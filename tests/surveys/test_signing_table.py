@@ -96,3 +96,18 @@ def test_read_link_reads_tokens_up_to_2048_characters(length: int, status: str) 
 def test_base64url_strips_only_padding_and_reads_back(data: bytes, text: str) -> None:
     assert signing._b64(data) == text
     assert signing._unb64(text) == data
+
+
+ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+@pytest.mark.parametrize("payload", [{"s": "srv_1", "v": 9}, {"b": "0" * 32, "k": "download", "x": 1796000000}])
+def test_verify_refuses_every_other_spelling_of_the_signature(payload: dict[str, object]) -> None:
+    """A token is one string: a last character that differs only in base64's unused bits, a character
+    outside the alphabet, padding, or a dropped character is a different token, and is refused."""
+    token = signing.sign(payload, b"k")
+    body, signature = token.split(".")
+    others = [signature[:-1] + c for c in ALPHABET if c != signature[-1]]
+    others += [signature + "=", signature + "!", signature[:-1], "!" + signature, signature[:5] + "\n" + signature[5:]]
+    assert signing.verify(token, b"k") == payload
+    assert [s for s in others if signing.verify(f"{body}.{s}", b"k") is not None] == []
