@@ -86,5 +86,4 @@ NOT_YET = """## Not measured yet (issue 16)
   at 100k responses (1k and 10k are measured above).
 - The full banner flow under bounded concurrent clients (only sequential eligibility is measured), and its
   latency from an empty stack to one holding 100k items.
-- The coalescing stream aggregator and its K-shard simulation (designed in docs/SCALE.md, not built).
 - Cold start on python3.12/3.13/3.14: only Python 3.11 is installed here."""
