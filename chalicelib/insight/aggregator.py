@@ -166,11 +166,12 @@ def apply_batch(records: list[dict[str, Any]]) -> list[int]:
     The replay job's path; the stream handler runs the same two parts through Powertools.
     """
     failed = apply_aggregates(records).failed
+    hooks: dict[str, Any] = {}
     for index, record in enumerate(records):
         if index in failed:
             continue
         try:
-            service.apply_side_effects(record)
+            service.apply_side_effects(record, hooks)
         except Exception as exc:
             logger.error("stream record side effects failed", extra={"error": type(exc).__name__})
             failed.add(index)

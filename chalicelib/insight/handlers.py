@@ -35,11 +35,12 @@ def handle_feedback_stream(event: Any) -> dict[str, Any]:
     records = raw.get("Records") or []
     failed = aggregator.apply_aggregates(records).failed
     not_applied = {_sequence(r) for i, r in enumerate(records) if i in failed}
+    hooks: dict[str, Any] = {}  # each product's webhook endpoint, read once for the batch
 
     def apply_rest(record: Any) -> None:
         if _sequence(record.raw_event) in not_applied:
             raise aggregator.RecordNotAppliedError("its aggregates were not written")
-        service.apply_side_effects(record.raw_event)
+        service.apply_side_effects(record.raw_event, hooks)
 
     processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
     return dict(

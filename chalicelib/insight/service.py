@@ -24,8 +24,10 @@ def from_stream_image(image: dict[str, Any] | None) -> dict[str, Any]:
     return plain({k: _deserializer.deserialize(v) for k, v in (image or {}).items()})
 
 
-def apply_side_effects(record: dict[str, Any]) -> None:
+def apply_side_effects(record: dict[str, Any], hooks: dict[str, Any] | None = None) -> None:
     """One stream record's follow-ups and webhooks (its aggregates: `aggregator`); idempotent.
+
+    `hooks`: the batch's memo of each product's webhook endpoint (`webhooks.enqueue`).
 
     A REMOVE (TTL expiry, erasure, anonymisation) drops the response's follow-up: the
     conversation has no purpose without the response. The statistic stays (see `aggregator`).
@@ -39,7 +41,7 @@ def apply_side_effects(record: dict[str, Any]) -> None:
         return
     new = from_stream_image(images.get("NewImage"))
     if str(new.get("pk", "")).startswith("RESP#"):
-        _apply_response(new, from_stream_image(images.get("OldImage")), event_name)
+        _apply_response(new, from_stream_image(images.get("OldImage")), event_name, hooks)
 
 
 def contribution_from_ledger(ledger: dict[str, Any]) -> Contribution:
@@ -55,18 +57,20 @@ def contribution_from_ledger(ledger: dict[str, Any]) -> Contribution:
     )
 
 
-def _apply_response(new: dict[str, Any], old: dict[str, Any], event_name: str) -> None:
+def _apply_response(
+    new: dict[str, Any], old: dict[str, Any], event_name: str, hooks: dict[str, Any] | None
+) -> None:
     from chalicelib.insight import followups
 
     if not rules.is_counted(new):
         followups.close_for(str(new["response_id"]), "restricted")
         return
     if event_name == "INSERT":
-        webhooks.enqueue("response.created", new)
+        webhooks.enqueue("response.created", new, hooks)
     if new.get("comment") and new.get("comment") != old.get("comment"):
-        webhooks.enqueue("response.commented", new)
+        webhooks.enqueue("response.commented", new, hooks)
         if followups.open_for(new):
-            webhooks.enqueue("followup.opened", new)
+            webhooks.enqueue("followup.opened", new, hooks)
 
 
 # --- reports ---------------------------------------------------------------------------------

@@ -259,3 +259,17 @@ def _set(response_id: str, expression: str) -> None:
     values = {":t": True} if ":t" in expression else {}
     _feedback().update_item(Key={"pk": f"RESP#{response_id}", "sk": "RESP"}, UpdateExpression=expression,
                             **({"ExpressionAttributeValues": values} if values else {}))
+
+
+def test_stream_batch_reads_the_products_webhook_once(client: Any, frozen_now: Any, stream: Any) -> None:
+    _respond(50)
+    records = _records(stream)
+    reads: list[str] = []
+
+    def count(params: dict[str, Any], **_: Any) -> None:
+        if b"HOOK#" in params["body"]:
+            reads.append("hook")
+
+    aws.dynamodb_client().meta.events.register("before-call.dynamodb.GetItem", count)
+    _deliver(client, records)
+    assert len(reads) == 1  # not one per record: the endpoint item would be a hot read
