@@ -110,7 +110,8 @@ def _apply_one(change: Change) -> None:
         return
     ledger = store.get_contribution(change.source_id)
     if ledger and ledger.get("counted"):
-        store.uncount_contribution(change.source_id, service.contribution_from_ledger(ledger))
+        contribution = service.contribution_from_ledger(ledger)
+        store.uncount_contribution(change.source_id, contribution, int(ledger.get("cell_shard") or 0))
 
 
 def _flush(pending: dict[str, tuple[Contribution, list[int]]], outcome: Outcome) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import random
 import time
 import uuid
+import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -44,14 +45,25 @@ def agg_pk(metric: str, product: str) -> str:
     return f"AGG#{metric}#{product}"
 
 
-def agg_sk(dim: str, day: str, value: str) -> str:
-    return f"{dim}#{day}#{value}"
+def agg_sk(dim: str, day: str, value: str, shard: int = 0) -> str:
+    """A cell's sort key; write shard k > 0 is one more item of the same cell (summed at read)."""
+    return f"{dim}#{day}#{value}#{shard}" if shard else f"{dim}#{day}#{value}"
+
+
+def write_shard(sources: list[tuple[str, Contribution]]) -> int:
+    """The item (0..N-1) a chunk writes its cells to: concurrent chunks mostly pick different ones.
+
+    Any choice counts right (a report sums the N items of a cell); a hash of the chunk's first
+    source keeps it deterministic for a given chunk.
+    """
+    shards = get_settings().aggregate_write_shards
+    return zlib.crc32(sources[0][0].encode()) % shards if shards > 1 and sources else 0
 
 
 # --- aggregates -----------------------------------------------------------------------------
 
 
-def _ledger_item(source_id: str, c: Contribution, counted: bool) -> dict[str, Any]:
+def _ledger_item(source_id: str, c: Contribution, counted: bool, shard: int = 0) -> dict[str, Any]:
     item = {
         "pk": f"CONTRIB#{source_id}",
         "sk": "CONTRIB",
@@ -64,6 +76,7 @@ def _ledger_item(source_id: str, c: Contribution, counted: bool) -> dict[str, An
         "country": c.country,
         "locale": c.locale,
         "score": c.score,
+        "cell_shard": shard or None,  # the write shard its cells went to (a take-back decrements there)
     }
     return {k: v for k, v in item.items() if v is not None}
 
@@ -96,7 +109,7 @@ CONFLICT_TRIES = 6
 CONFLICT_FIRST_DELAY = 0.02
 
 
-def _cell_update(cell: rules.Cell, counters: dict[str, int]) -> dict[str, Any]:
+def _cell_update(cell: rules.Cell, counters: dict[str, int], shard: int = 0) -> dict[str, Any]:
     metric, product, day, dim, value = cell
     names = {"#d": "dim", "#day": "day", "#v": "value"} | {f"#c{i}": n for i, n in enumerate(counters)}
     values = {":d": dim, ":day": day, ":v": value} | {f":a{i}": d for i, d in enumerate(counters.values())}
@@ -104,7 +117,7 @@ def _cell_update(cell: rules.Cell, counters: dict[str, int]) -> dict[str, Any]:
     return {
         "Update": {
             "TableName": _name(),
-            "Key": {"pk": agg_pk(metric, product), "sk": agg_sk(dim, day, value)},
+            "Key": {"pk": agg_pk(metric, product), "sk": agg_sk(dim, day, value, shard)},
             "UpdateExpression": f"SET #d = :d, #day = :day, #v = :v ADD {adds}",
             "ExpressionAttributeNames": names,
             "ExpressionAttributeValues": values,
@@ -114,11 +127,12 @@ def _cell_update(cell: rules.Cell, counters: dict[str, int]) -> dict[str, Any]:
 
 def _count_items(sources: list[tuple[str, Contribution]]) -> list[dict[str, Any]]:
     """Each source's ledger entry (only if not counted yet), then one ADD per cell of them all."""
+    shard = write_shard(sources)
     ledger = [
         {
             "Put": {
                 "TableName": _name(),
-                "Item": _ledger_item(source_id, c, True),
+                "Item": _ledger_item(source_id, c, True, shard),
                 "ConditionExpression": "attribute_not_exists(pk) OR counted = :f",
                 "ExpressionAttributeValues": {":f": False},
             }
@@ -126,7 +140,7 @@ def _count_items(sources: list[tuple[str, Contribution]]) -> list[dict[str, Any]
         for source_id, c in sources
     ]
     cells = rules.cell_deltas([c for _, c in sources])
-    return [*ledger, *(_cell_update(cell, counters) for cell, counters in cells.items())]
+    return [*ledger, *(_cell_update(cell, counters, shard) for cell, counters in cells.items())]
 
 
 def count_contributions(
@@ -165,7 +179,7 @@ def count_contributions(
     raise ConflictsExhaustedError("the aggregates are busy; the stream retries these records")
 
 
-def uncount_contribution(source_id: str, c: Contribution) -> bool:
+def uncount_contribution(source_id: str, c: Contribution, shard: int = 0) -> bool:
     """Take back a counted contribution (its person was restricted); once only."""
     ledger = {
         "Update": {
@@ -177,7 +191,7 @@ def uncount_contribution(source_id: str, c: Contribution) -> bool:
         }
     }
     cells = rules.cell_deltas([c], sign=-1)
-    return _transact([ledger, *(_cell_update(cell, counters) for cell, counters in cells.items())])
+    return _transact([ledger, *(_cell_update(cell, counters, shard) for cell, counters in cells.items())])
 
 
 def _transact(items: list[dict[str, Any]]) -> bool:

@@ -273,3 +273,24 @@ def test_stream_batch_reads_the_products_webhook_once(client: Any, frozen_now: A
     aws.dynamodb_client().meta.events.register("before-call.dynamodb.GetItem", count)
     _deliver(client, records)
     assert len(reads) == 1  # not one per record: the endpoint item would be a hot read
+
+
+def test_write_sharded_cells_sum_at_read_and_equal_the_rebuild(
+    client: Any, frozen_now: Any, stream: Any, set_env: Any
+) -> None:
+    set_env(AGGREGATE_WRITE_SHARDS="4")
+    scores = _respond(80)
+    restricted = list(scores)[5]
+    records = _records(stream)
+    for start in range(0, len(records), 10):  # 8 batches: 8 chunks spread over the 4 items of each cell
+        _deliver(client, records[start:start + 10])
+    _set(restricted, "SET restricted = :t")
+    _deliver(client, _records(stream))
+    day_items = [k for k in _aggregates() if k[1].startswith(f"all#{DAY}#all")]
+    assert len(day_items) > 1  # the day cell is written over several items
+    assert all(v >= 0 for item in _aggregates().values() for v in item.values() if isinstance(v, Decimal))
+    expected = Counter(s for i, s in scores.items() if i != restricted)
+    reports = [client.http.get(REPORT + g).json_body for g in ("", "&group_by=channel", "&group_by=week")]
+    assert reports[0]["total"]["distribution"] == {str(s): n for s, n in sorted(expected.items())}
+    assert jobs.run("rebuild-aggregates")["result"]["sources"] == 80
+    assert [client.http.get(REPORT + g).json_body for g in ("", "&group_by=channel", "&group_by=week")] == reports
