@@ -294,3 +294,12 @@ def test_write_sharded_cells_sum_at_read_and_equal_the_rebuild(
     assert reports[0]["total"]["distribution"] == {str(s): n for s, n in sorted(expected.items())}
     assert jobs.run("rebuild-aggregates")["result"]["sources"] == 80
     assert [client.http.get(REPORT + g).json_body for g in ("", "&group_by=channel", "&group_by=week")] == reports
+
+
+def test_write_shards_setting_is_clamped_to_1_to_32(set_env: Any) -> None:
+    from chalicelib.config import get_settings
+
+    set_env(AGGREGATE_WRITE_SHARDS="0")
+    assert get_settings().aggregate_write_shards == 1
+    set_env(AGGREGATE_WRITE_SHARDS="500")
+    assert get_settings().aggregate_write_shards == 32
