@@ -1,11 +1,14 @@
 """Scheduled jobs in one registry, so an administrator can run any of them on demand.
 
-A domain registers a job with `@jobs.register(name, schema, summary)`; its schedule (in
-app.py) and `POST /v1/admin/jobs/{name}` both call `run(name, params)`.
+A domain registers a job with `@jobs.register(name, schema, summary)` in a module listed in
+`JOB_MODULES`; its schedule (in app.py) and `POST /v1/admin/jobs/{name}` both call `run(name, params)`.
+The registry imports those modules on first use, not at start: every Lambda function imports app.py,
+and only the jobs' functions and the admin routes need them (cold start, docs/BENCHMARKS.md).
 """
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +29,13 @@ class Job:
 
 
 JOBS: dict[str, Job] = {}
+JOB_MODULES = ("chalicelib.insight.jobs",)  # each registers its jobs when imported
+
+
+def _registry() -> dict[str, Job]:
+    for name in JOB_MODULES:
+        importlib.import_module(name)
+    return JOBS
 
 
 def register(
@@ -47,7 +57,7 @@ def register(
 
 def run(name: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
     """Run a registered job with checked parameters; its result is JSON-ready."""
-    job = JOBS.get(name)
+    job = _registry().get(name)
     if job is None:
         raise NotFoundError(f"no job named {name}", "name")
     checked = http.validate(params or {}, job.schema)
@@ -60,5 +70,5 @@ def run(name: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
 def describe() -> list[dict[str, Any]]:
     return [
         {"name": j.name, "summary": j.summary, "params": j.schema}
-        for j in sorted(JOBS.values(), key=lambda j: j.name)
+        for j in sorted(_registry().values(), key=lambda j: j.name)
     ]

@@ -6,16 +6,20 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from chalicelib import aws, clock, signing
+from chalicelib import aws, clock, lazy, signing
 from chalicelib.config import get_settings
 from chalicelib.errors import UnavailableError
-from chalicelib.incidents import mail, store, waits
+from chalicelib.incidents import store, waits
 from chalicelib.obs import log_failure, logger
 from chalicelib.secrets import get_app_secrets
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from datetime import datetime
+
+    from chalicelib.incidents import mail
+else:  # the e-mail parser (email.policy, ~7 ms) only for the functions that read mail (chalicelib/lazy.py)
+    mail = lazy.module("chalicelib.incidents.mail")
 
 
 def _settings() -> Any:

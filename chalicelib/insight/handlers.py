@@ -9,14 +9,19 @@ start), which the API function, built from the same app, never needs.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Cron, Rate
 
-from chalicelib import jobs
-from chalicelib.insight import aggregator, service, webhooks
-from chalicelib.insight import jobs as insight_jobs  # noqa: F401 (registers the insight jobs)
+from chalicelib import jobs, lazy
 from chalicelib.obs import failure_logged
+
+if TYPE_CHECKING:
+    from chalicelib.insight import aggregator, service, webhooks
+else:  # every function registers these handlers; only the insight functions need the domain (chalicelib/lazy.py)
+    aggregator = lazy.module("chalicelib.insight.aggregator")
+    service = lazy.module("chalicelib.insight.service")
+    webhooks = lazy.module("chalicelib.insight.webhooks")
 
 events = Blueprint(__name__)
 

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
 
-from chalicelib import http, jobs, openapi
-from chalicelib.insight import followups, schemas, service, webhooks
+from chalicelib import http, jobs, lazy, openapi
+from chalicelib.insight import schemas
+
+if TYPE_CHECKING:
+    from chalicelib.insight import followups, service, webhooks
+else:  # every function registers these routes; only a request to one needs the domain (chalicelib/lazy.py)
+    followups = lazy.module("chalicelib.insight.followups")
+    service = lazy.module("chalicelib.insight.service")
+    webhooks = lazy.module("chalicelib.insight.webhooks")
 
 admin = Blueprint(__name__)
 

@@ -5,11 +5,15 @@ from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
 
-from chalicelib import http, openapi
-from chalicelib.privacy import rules, schemas, service
+from chalicelib import http, lazy, openapi
+from chalicelib.privacy import rules, schemas
 
 if TYPE_CHECKING:
     from chalice.app import Request
+
+    from chalicelib.privacy import service
+else:  # every function registers these routes; only a request to one needs the domain (chalicelib/lazy.py)
+    service = lazy.module("chalicelib.privacy.service")
 
 admin = Blueprint(__name__)
 public = Blueprint(__name__)

@@ -1,12 +1,18 @@
 """Survey routes: the banner's public contract and the administrators' survey routes."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
 
-from chalicelib import http, openapi
-from chalicelib.surveys import catalogue, schemas, service
+from chalicelib import http, lazy, openapi
+from chalicelib.surveys import schemas
+
+if TYPE_CHECKING:
+    from chalicelib.surveys import catalogue, service
+else:  # every function registers these routes; only a request to one needs the domain (chalicelib/lazy.py)
+    catalogue = lazy.module("chalicelib.surveys.catalogue")
+    service = lazy.module("chalicelib.surveys.service")
 
 public = Blueprint(__name__)
 admin = Blueprint(__name__)

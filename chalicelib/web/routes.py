@@ -1,12 +1,17 @@
 """Web routes: the banner script, the page stylesheet, the demo host page, the privacy notice."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
 
-from chalicelib import http, openapi
-from chalicelib.web import pages, schemas, views
+from chalicelib import http, lazy, openapi
+from chalicelib.web import pages, schemas
+
+if TYPE_CHECKING:
+    from chalicelib.web import views
+else:  # every function registers these routes; only a request to one needs the views (chalicelib/lazy.py)
+    views = lazy.module("chalicelib.web.views")
 
 web = Blueprint(__name__)
 
