@@ -64,7 +64,10 @@ class Contribution:
 Cell = tuple[str, str, str, str, str]
 MAX_TRANSACTION_ITEMS = 100
 MAX_TRANSACTION_BYTES = 4_000_000
-ITEM_OVERHEAD_BYTES = 100  # keys, attribute names and type tags, generously
+# DynamoDB sizes an item as its attribute names + values. Ours hold ≤ 16 attributes (a cell: its key, dim,
+# day, value and ≤ 13 counters of ≤ 21 bytes each), so names and numbers stay under this, and each
+# value's text is counted twice (a cell repeats its values in its key): an over-estimate, never under.
+ITEM_OVERHEAD_BYTES = 600
 
 
 def cell_deltas(contributions: list[Contribution], sign: int = 1) -> dict[Cell, dict[str, int]]:
@@ -80,7 +83,7 @@ def cell_deltas(contributions: list[Contribution], sign: int = 1) -> dict[Cell, 
 def _cost(source_id: str, c: Contribution, cells: set[Cell]) -> tuple[set[Cell], int, int]:
     """What adding a source to a chunk holding `cells` costs: its new cells, items and bytes."""
     new = {cell for cell in cell_deltas([c]) if cell not in cells}
-    size = sum(ITEM_OVERHEAD_BYTES + sum(len(str(v).encode()) for v in values if v is not None)
+    size = sum(ITEM_OVERHEAD_BYTES + 2 * sum(len(str(v).encode()) for v in values if v is not None)
                for values in [(source_id, *vars(c).values()), *new])
     return new, 1 + len(new), size
 

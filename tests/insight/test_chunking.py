@@ -50,6 +50,39 @@ def test_chunks_hold_every_source_once_within_the_limits_and_add_up(
     assert total == _hand_count(sources)
 
 
+def _item_size(item: dict[str, object]) -> int:
+    """DynamoDB's item size: attribute names + values (strings UTF-8, numbers ≤ 21 bytes, booleans 1)."""
+    def value(v: object) -> int:
+        if isinstance(v, bool):
+            return 1
+        return 21 if isinstance(v, int) else len(str(v).encode())
+    return sum(len(name.encode()) + value(v) for name, v in item.items())
+
+
+def _worst_case_bytes(chunk: list[tuple[str, Contribution]]) -> int:
+    """The chunk's items at their largest: each ledger item, each cell holding all 13 counters."""
+    total = 0
+    for source_id, c in chunk:
+        ledger = {"pk": f"CONTRIB#{source_id}", "sk": "CONTRIB", "counted": True, "kind": c.kind, "metric": c.metric,
+                  "product": c.product, "day": c.day, "channel": c.channel, "country": c.country or "",
+                  "locale": c.locale or "", "score": 10, "cell_shard": 31}
+        total += _item_size(ledger)
+    for metric, product, day, dim, value in cell_deltas([c for _, c in chunk]):
+        cell: dict[str, object] = {"pk": f"AGG#{metric}#{product}", "sk": f"{dim}#{day}#{value}#31", "dim": dim,
+                                   "day": day, "value": value, "impressions": 10**20, "declines": 10**20}
+        total += _item_size({**cell, **{f"n{s}": 10**20 for s in range(11)}})
+    return total
+
+
+@settings(max_examples=60, deadline=None)
+@given(batches, st.integers(2_000, 60_000))
+def test_chunks_stay_under_the_byte_limit_at_their_largest(
+    sources: list[tuple[str, Contribution]], max_bytes: int
+) -> None:
+    for chunk in chunk_contributions(sources, max_bytes=max_bytes):
+        assert len(chunk) == 1 or _worst_case_bytes(chunk) <= max_bytes
+
+
 def test_hundred_responses_on_one_day_take_two_transactions() -> None:
     sources = [(f"r{i}", Contribution("response", "nps", "acme", "2026-11-23", ("email", "in_app_web")[i % 2],
                                       "NO", "nb", i % 11)) for i in range(100)]
