@@ -1,88 +1,80 @@
-"""AWS calls per banner-flow operation, counted with a botocore `before-call` hook on the app's session.
+"""AWS calls per operation and per workflow step (`make bench`, issue 16 item 3), counted exactly.
 
-In-process: moto (mock_aws) with infra/ provisioned as the tests do, the real app driven through
-chalice's test client. Not timed: counts are exact, so they are judged against hard goals.
+One banner flow (and the stream records it writes), a decline, an e-mail link followed, a privacy
+request and one incident from alert to closed report run through the real handlers against
+in-process moto (bench/drive.py);
+every call each handler makes is recorded by botocore hooks on the app's own clients (bench/record.py).
+Step Functions' state transitions are counted from the execution's history: one per state entered.
+Not timed: counts are exact, so they are judged against hard goals where the issue sets one.
 """
 from __future__ import annotations
 
-import json
-import os
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING
 
-from bench.reports import _environment
 from bench.table import Row
 
-# The banner flow's operations and their goals in calls (the issue: eligibility ≤ 1 read, a score 1 write).
-HEADERS = {"Content-Type": "application/json"}
-# Goals: (calls of that kind, at most); None: counted, not judged.
-GOALS: dict[str, tuple[str, int] | None] = {"eligibility": ("read", 1), "impression": None, "score": ("write", 1),
-                                             "comment": None}
-READS = ("Get", "BatchGet", "Query", "Scan")
+if TYPE_CHECKING:
+    from bench.drive import Case
+
+# The issue's goals: eligibility ≤ 1 read, a score 1 write. (kind, at most); None: counted, not judged.
+GOALS: dict[str, tuple[str, int] | None] = {"eligibility": ("read", 1), "score": ("write", 1)}
 
 
-def _flow(client: Any, survey_id: str, user: str) -> list[tuple[str, Any]]:
-    """The four requests of one banner flow, as (operation, thunk)."""
-    headers = {"Content-Type": "application/json"}
-    made: dict[str, Any] = {}
+def which(cases: list[Case]) -> str:
+    """"1 GetItem, 1 TransactWriteItems": the calls of one or more runs, in the order first made."""
+    counted: Counter[str] = Counter(c.operation for case in cases for c in case.calls)
+    return ", ".join(f"{n} {op}" for op, n in counted.items()) or "none"
 
-    def score() -> Any:
-        body = {"survey_id": survey_id, "score": 9, "channel": "in_app_web", "user": {"id": user}}
-        result = client.http.post("/v1/responses", body=json.dumps(body), headers=headers)
-        made.update(result.json_body)
-        return result
 
-    return [
-        ("eligibility", lambda: client.http.get(f"/v1/eligibility?product=bench&user_id={user}&channel=in_app_web")),
-        ("impression", lambda: client.http.post("/v1/impressions", headers=headers, body=json.dumps(
-            {"survey_id": survey_id, "channel": "in_app_web", "user": {"id": user}}))),
-        ("score", score),
-        ("comment", lambda: client.http.patch(f"/v1/responses/{made['response_id']}", body=json.dumps(
-            {"comment": "faster please"}), headers={**headers, "Authorization": f"Bearer {made['edit_token']}"})),
-    ]
+def by_step(cases: list[Case]) -> dict[str, list[Case]]:
+    """Runs grouped by step, in the order the steps first ran."""
+    grouped: dict[str, list[Case]] = {}
+    for case in cases:
+        grouped.setdefault(case.step, []).append(case)
+    return grouped
+
+
+def step_row(step: str, runs: list[Case], prefix: str) -> Row:
+    calls = [c for run in runs for c in run.calls]
+    reads = sum(c.is_read for c in calls)
+    kinds = {"read": reads, "write": len(calls) - reads}
+    per_run = f" in {len(runs)} runs" if len(runs) > 1 else ""
+    goal = GOALS.get(step)
+    return Row(f"AWS calls: {prefix}{step}", f"{len(calls)}{per_run} ({which(runs)})", "-", None,
+               f"≤ {goal[1]} {goal[0]}" if goal else "counted", kinds[goal[0]] <= goal[1] if goal else None)
 
 
 def main() -> tuple[list[Row], list[str]]:
-    _environment()
-    from chalice.test import Client
     from moto import mock_aws
 
-    with mock_aws():
-        from bench.common import provision_in_mock_aws
-        from chalicelib import aws
+    from bench.drive import MOTO_CONFIG, record_everything, transitions
+    from bench.reports import _environment
 
-        os.environ["ALLOW_UNVERIFIED_IDENTITY"] = "true"
-        provision_in_mock_aws()
-        calls: Counter[str] = Counter()
-        aws._session().events.register("before-call", lambda model, **_: calls.update([model.name]))
-
-        import app
-
-        with Client(app.app, stage_name="test") as client:
-            survey = client.http.post("/v1/admin/surveys", headers=HEADERS, body=json.dumps({
-                "product": "bench", "company": "bench-co", "metric": "nps", "channels": ["in_app_web"],
-                "texts": {"en": {"question": "How likely…?", "follow_up": "Why?"}}}))
-            assert survey.status_code == 201, survey.body
-            for _operation, request in _flow(client, survey.json_body["survey_id"], "warm-up"):
-                request()  # the function's first flow also reads its secret (cached after): count a warm one
-            rows, lines = [], []
-            for operation, request in _flow(client, survey.json_body["survey_id"], "bench-user"):
-                calls.clear()
-                result = request()
-                assert result.status_code < 300, (operation, result.status_code, result.body)
-                total = sum(calls.values())
-                goal = GOALS[operation]
-                which = ", ".join(f"{n} {c}" for c, n in calls.items())
-                reads = sum(n for c, n in calls.items() if c.startswith(READS))
-                kinds = {"read": reads, "write": total - reads}
-                rows.append(Row(f"AWS calls: {operation}", f"{total} ({which})", "-", None,
-                                f"≤ {goal[1]} {goal[0]}" if goal else "counted",
-                                kinds[goal[0]] <= goal[1] if goal else None))
-                lines.append(f"| {operation} | {total} | {', '.join(f'{n}× {c}' for c, n in calls.items())} |")
-    notes = ["## AWS calls per operation", "",
-             "One banner flow through the real app (chalice's test client, moto in-process), every AWS call",
-             "counted by a botocore `before-call` hook registered on the app's boto3 session (bench/calls.py).",
-             "Counted on a warm function (a second flow); a function's first request also reads its secret",
-             "(one GetSecretValue, cached for the container's life).",
-             "", "| operation | calls | which |", "|---|---|---|", *lines, ""]
+    _environment()
+    print("calls: a banner flow, a decline, an e-mail link, a privacy request and one incident", flush=True)
+    with mock_aws(config=MOTO_CONFIG):
+        h, run = record_everything()
+    first, last = next(i for i, c in enumerate(h.cases) if c.step.startswith("alert form")), run["cases"]
+    steps, incident, other = by_step(h.cases[:first]), by_step(h.cases[first:last]), by_step(h.cases[last:])
+    states = transitions(run["events"])
+    rows = [step_row(step, runs, "") for step, runs in steps.items()]
+    rows += [step_row(step, runs, "incident: ") for step, runs in incident.items()]
+    rows += [step_row(step, runs, "incident, other paths: ") for step, runs in other.items()]
+    incident_calls = sum(len(c.calls) for c in h.cases[first:last])
+    rows.append(Row("AWS calls: one incident, alert → closed report",
+                    f"{incident_calls} calls by our code + {sum(states.values())} state transitions", "-", None,
+                    "counted", None))
+    lines = [f"| {step} | {len(runs)} | {sum(len(r.calls) for r in runs)} | {which(runs)} |"
+             for step, runs in {**steps, **{f"incident: {k}": v for k, v in incident.items()},
+                                **{f"incident, other paths: {k}": v for k, v in other.items()}}.items()]
+    notes = ["## AWS calls per operation and workflow step", "", *__doc__.split("\n\n", 1)[1].splitlines(), "",
+             "Counted on a warm function: a function's first request also reads its secret (one",
+             "GetSecretValue, cached for five minutes) and a product's surveys (one Query, cached for a minute).",
+             "A step that ran more than once (one wait per obligation, one notification per obligation)",
+             "shows all its runs. The incident's path has no crisis and no timed-out wait: those two tasks are",
+             "recorded apart (a crisis incident's MobiliseCrisisTeam, and a reminder whose token had closed).", "",
+             "| step | runs | calls | which |", "|---|---|---|---|", *lines, "",
+             f"The incident's execution entered {sum(states.values())} states (Step Functions bills each): "
+             + ", ".join(f"{name} {n}" for name, n in states.items()) + ".", ""]
     return rows, notes

@@ -108,13 +108,33 @@ print(json.dumps({"seconds": seconds}))
 '''
 
 
-def run_child(kind: str, env: dict[str, str], calls_file: Path) -> float:
+def run_child(kind: str, env: dict[str, str], calls_file: Path, *, importtime: bool = False) -> tuple[float, str]:
     child_env = {**env, "BENCH_CALLS": str(calls_file)}
-    done = subprocess.run([sys.executable, "-c", CHILD, kind], cwd=ROOT, env=child_env, capture_output=True,
-                          text=True, timeout=120, check=False)
+    flags = ["-X", "importtime"] if importtime else []
+    done = subprocess.run([sys.executable, *flags, "-c", CHILD, kind], cwd=ROOT, env=child_env,
+                          capture_output=True, text=True, timeout=120, check=False)
     if done.returncode:
         raise RuntimeError(f"cold start of {kind} failed:\n{done.stderr[-2000:]}")
-    return float(json.loads(done.stdout.strip().splitlines()[-1])["seconds"])
+    return float(json.loads(done.stdout.strip().splitlines()[-1])["seconds"]), done.stderr
+
+
+def _importtime_rows(stderr: str) -> list[tuple[str, float, float]]:
+    """(indented name, self ms, cumulative ms) of each `-X importtime` line, in the order printed."""
+    rows = []
+    for line in stderr.splitlines():
+        if line.startswith("import time:") and "cumulative" not in line:
+            self_us, cumulative_us, name = line[len("import time:"):].split("|")
+            rows.append((name.rstrip(), int(self_us) / 1000, int(cumulative_us) / 1000))
+    return rows
+
+
+def imports_after_app(stderr: str, count: int = 3) -> list[tuple[str, float]]:
+    """What serving the first event imported beyond `import app`: the heaviest top-level imports."""
+    rows = _importtime_rows(stderr)
+    done_app = next((i for i, row in enumerate(rows) if row[0] == " app"), len(rows))
+    later = [(name.strip(), cumulative) for name, _, cumulative in rows[done_app + 1:]
+             if not name.startswith("  ")]
+    return sorted(later, key=lambda r: -r[1])[:count]
 
 
 def recorded_calls(calls_file: Path) -> list[str]:
@@ -123,17 +143,11 @@ def recorded_calls(calls_file: Path) -> list[str]:
 
 
 def heaviest_imports(env: dict[str, str], count: int = 10) -> list[tuple[str, float, float]]:
-    """`python -X importtime -c 'import app'`: the modules with the most cumulative time, top level first."""
+    """`python -X importtime -c 'import app'`: the modules with the most cumulative time."""
     done = subprocess.run([sys.executable, "-X", "importtime", "-c", "import app"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120, check=True)
-    rows = []
-    for line in done.stderr.splitlines():
-        if not line.startswith("import time:") or "cumulative" in line:
-            continue
-        self_us, cumulative_us, name = (part.strip() for part in line[len("import time:"):].split("|"))
-        rows.append((name, int(self_us) / 1000, int(cumulative_us) / 1000))
-    direct = [r for r in rows if not r[0].startswith(" ") or r[0].startswith("  ") and not r[0].startswith("   ")]
-    return sorted(direct, key=lambda r: -r[2])[:count]
+    rows = [(name.strip(), own, cumulative) for name, own, cumulative in _importtime_rows(done.stderr)]
+    return sorted(rows, key=lambda r: -r[2])[:count]
 
 
 MAIL = b"""From: Ops Bench <ops@example.com>
@@ -158,24 +172,30 @@ def measure(env: dict[str, str], workdir: Path) -> dict[str, Any]:
     put_inbound_mail()
     calls = {kind: workdir / f"{kind}.calls" for kind in FUNCTIONS.values()}
     made = {}
+    later: dict[str, list[tuple[str, float]]] = {}
     for kind, path in calls.items():  # a first run each, untimed: what a function does once per stack
-        run_child(kind, env, path)
+        later[kind] = imports_after_app(run_child(kind, env, path, importtime=True)[1])
         made[kind] = recorded_calls(path)
     times: dict[str, list[float]] = {k: [] for kind in FUNCTIONS.values() for k in (kind, f"floor:{kind}")}
     for _ in range(ROUNDS):  # interleaved, so drift on a shared machine hits every figure alike
         for kind in FUNCTIONS.values():
-            times[kind].append(run_child(kind, env, calls[kind]))  # writes down the calls it made
-            times[f"floor:{kind}"].append(run_child("floor", env, calls[kind]))  # makes them by hand
+            times[kind].append(run_child(kind, env, calls[kind])[0])  # writes down the calls it made
+            times[f"floor:{kind}"].append(run_child("floor", env, calls[kind])[0])  # makes them by hand
     rows = []
     for label, kind in FUNCTIONS.items():
         median, floor = statistics.median(times[kind]), statistics.median(times[f"floor:{kind}"])
         rows.append({"function": label, "ms": _spread(times[kind]), "floor": _spread(times[f"floor:{kind}"]),
-                     "ratio": median / floor, "calls": recorded_calls(calls[kind]), "first_calls": made[kind]})
+                     "ratio": median / floor, "calls": recorded_calls(calls[kind]), "first_calls": made[kind],
+                     "later_imports": later[kind]})
     return {"rows": rows, "imports": heaviest_imports(env)}
 
 
 def _spread(seconds: list[float]) -> str:
     return f"{statistics.median(seconds) * 1000:.0f} ms [{min(seconds) * 1000:.0f}–{max(seconds) * 1000:.0f}]"
+
+
+def _imports_cell(imports: list[tuple[str, float]]) -> str:
+    return ", ".join(f"`{name}` {ms:.0f}" for name, ms in imports) or "none"
 
 
 def _calls_cell(calls: list[str]) -> str:
@@ -201,9 +221,10 @@ def main() -> tuple[list[Row], list[str]]:
         "run of the same event with a botocore `before-parameter-build` hook, replayed on plain boto3 clients).",
         "AWS is the bench's moto on 127.0.0.1 (bench/coldstart.py).",
         "",
-        "| function | first event's AWS calls (made by the floor too) |",
-        "|---|---|",
-        *(f"| {row['function']} | {_calls_cell(row['calls'])} |" for row in result["rows"]),
+        "| function | first event's AWS calls (made by the floor too) | heaviest imports serving it (cumulative ms) |",
+        "|---|---|---|",
+        *(f"| {row['function']} | {_calls_cell(row['calls'])} | {_imports_cell(row['later_imports'])} |"
+          for row in result["rows"]),
         "",
         "`python -X importtime -c 'import app'`, the ten heaviest (cumulative ms, self ms):",
         "",

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import socket
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -16,8 +16,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def provision_in_mock_aws(stage: str = "test") -> None:
-    """Inside mock_aws: every infra/ resource created, the functions' environment exported."""
+def provision_in_mock_aws(stage: str = "test") -> Any:
+    """Inside mock_aws: every infra/ resource created, the functions' environment exported; returns
+    the provisioner, its `template` set (what devstack.events.sqs_wiring needs with its resolver)."""
     from chalicelib import aws, config
     from devstack.provision import Provisioner
     from devstack.stack import _function_environment
@@ -29,6 +30,8 @@ def provision_in_mock_aws(stage: str = "test") -> None:
     os.environ.update(_function_environment(template, provisioner.resolver, stage))
     config.reset()
     aws.reset()
+    provisioner.template = template
+    return provisioner
 
 
 @contextmanager

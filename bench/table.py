@@ -80,8 +80,6 @@ def markdown(rows: list[Row], notes: list[str]) -> str:
 
 NOT_YET = """## Not measured yet (issue 16)
 
-- Handler overhead per route and workflow task against a hand-written handler (botocore Stubber).
-- The cost of one million banner flows and of one incident (calls are counted above; prices not yet applied).
 - Growth of a subject export (10 vs 1,000 items), of the retention job (1k vs 10k due items), and of reports
   at 100k responses (1k and 10k are measured above).
 - The full banner flow under bounded concurrent clients (only sequential eligibility is measured), and its

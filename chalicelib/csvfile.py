@@ -37,10 +37,14 @@ def read_cell(text: str) -> str:
     return text[1:] if text.startswith(_PREFIX) and text[1:].startswith((*FORMULA_STARTS, _PREFIX)) else text
 
 
-def write(rows: Iterable[Sequence[Any]], lineterminator: str = "\r\n") -> str:
-    """Rows (the first is the header) as CSV text, every cell through `safe_cell`."""
+def write(rows: Iterable[Sequence[Any]]) -> str:
+    """Rows (the first is the header) as CSV text, every cell through `safe_cell`.
+
+    Rows end in CRLF (RFC 4180): the csv module quotes a cell holding any character of the line
+    terminator, so with CRLF a cell's own CR or LF is always quoted and never splits its row.
+    """
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator=lineterminator)
+    writer = csv.writer(out, lineterminator="\r\n")
     for row in rows:
         writer.writerow([safe_cell(cell) for cell in row])
     return out.getvalue()

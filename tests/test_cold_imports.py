@@ -61,6 +61,29 @@ print(json.dumps({"routes": n, "loaded": "chalicelib.incidents.admin" in sys.mod
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["callable"] is True
     assert result["loaded"] is True
-    assert {"rebuild-aggregates", "followups-overdue", "council-monthly", "replay-stream-failures"} <= set(result["jobs"])
+    jobs = {"rebuild-aggregates", "followups-overdue", "council-monthly", "replay-stream-failures"}
+    assert jobs <= set(result["jobs"])
     assert {"/v1/incidents", "/v1/admin/incidents", "/v1/admin/incidents/{incident_id}", "/v1/eligibility",
             "/v1/responses", "/v1/s/{token}", "/v1/privacy-requests"} <= set(result["routes"])
+
+
+# What a function's first event imports stays what that event needs: (module it imports, still deferred).
+FIRST_EVENT_DEFERS = (
+    ("chalicelib.incidents.tasks", "chalicelib.incidents.report"),  # only the report task builds it
+    ("chalicelib.incidents.service", "chalicelib.incidents.mail"),  # only the mail intake parses mail
+)
+
+
+def test_a_first_event_imports_only_its_own_step() -> None:
+    probe = """
+import importlib, json, sys
+import app
+result = {}
+for used, deferred in json.loads(sys.argv[1]):
+    importlib.import_module(used)
+    result[deferred] = deferred in sys.modules
+print(json.dumps(result))
+"""
+    done = subprocess.run([sys.executable, "-c", probe, json.dumps(FIRST_EVENT_DEFERS)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120, check=True)
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {d: False for _, d in FIRST_EVENT_DEFERS}

@@ -5,13 +5,17 @@ import hashlib
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from chalicelib import aws, clock
+from chalicelib import aws, clock, lazy
 from chalicelib.config import get_settings
-from chalicelib.incidents import report, rules, service, store, waits
+from chalicelib.incidents import rules, service, store, waits
 from chalicelib.obs import log_failure, logger
 
 if TYPE_CHECKING:
     from datetime import datetime
+
+    from chalicelib.incidents import report
+else:  # only the report task builds the report (cold start of the task runner, chalicelib/lazy.py)
+    report = lazy.module("chalicelib.incidents.report")
 
 
 # The incident's steps in the order the workflow takes them. Every step write is conditional on

@@ -146,7 +146,7 @@ def report_csv(report: dict[str, Any]) -> str:
         if report["metric"] == "ces":
             flat["score"] = row.get("mean")
         rows.append([flat.get(name) for name in CSV_FIELDS])
-    return csvfile.write(rows, lineterminator="\n")
+    return csvfile.write(rows)
 
 
 # --- rebuild ---------------------------------------------------------------------------------

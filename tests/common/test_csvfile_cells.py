@@ -36,4 +36,4 @@ def test_read_cell(cell: str, text: str) -> None:
 def test_write_rows_crlf_and_quoting() -> None:
     assert csvfile.write([["a", "b"], ["=x", 'say "hi", ok'], [None, -1]]) == (
         'a,b\r\n\'=x,"say ""hi"", ok"\r\n,-1\r\n')
-    assert csvfile.write([["a"], ["b"]], lineterminator="\n") == "a\nb\n"
+    assert csvfile.write([["a\rb"], ["c\nd"], ["e"]]) == '"a\rb"\r\n"c\nd"\r\ne\r\n'

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from chalicelib import csvfile
 from chalicelib.insight import service
 from tests.insight.test_csv_roundtrip import HEADER
 
@@ -29,7 +30,7 @@ def test_report_csv_writes_each_column_from_its_field(metric: str, row: dict[str
                                                       expected: list[str]) -> None:
     empty = {"group": "empty", "count": 0, "note": "too few answers"}
     text = service.report_csv({"metric": metric, "rows": [row, empty]})
-    assert text.endswith("\n") and "\r" not in text
+    assert text.endswith("\r\n") and text.count("\r\n") == 3 and text.count("\n") == 3  # RFC 4180 rows
     assert list(csv.reader(io.StringIO(text))) == [HEADER, expected, ["empty", "0", *[""] * 16, "too few answers"]]
 
 
@@ -41,7 +42,9 @@ def test_report_csv_neutralises_formula_text_but_keeps_negative_numbers() -> Non
     assert {tuple(r[2:5]) for r in parsed[1:]} == {("-42.86", "-80.12", "-5.6")}
 
 
-@pytest.mark.xfail(strict=True, reason="report_csv writes rows ending in \\n, so a cell holding \\r is not quoted")
-def test_report_csv_cell_with_a_carriage_return_stays_one_cell() -> None:
-    text = service.report_csv({"metric": "nps", "rows": [{"group": "\rx", "count": 7}]})
-    assert [r[0] for r in csv.reader(io.StringIO(text, newline=""))][1:] == ["'\rx"]
+@pytest.mark.parametrize("group", ["\rx", "a\rb", "a\nb", "a\r\nb", "a\n\rb", "end\r"])
+def test_report_csv_cell_with_a_line_break_stays_one_cell(group: str) -> None:
+    text = service.report_csv({"metric": "nps", "rows": [{"group": group, "count": 7}]})
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert len(rows) == 2
+    assert csvfile.read_cell(rows[1][0]) == group
