@@ -80,5 +80,4 @@ def markdown(rows: list[Row], notes: list[str]) -> str:
 
 NOT_YET = """## Not measured yet (issue 16)
 
-- The coalescing stream aggregator and its K-shard simulation (designed in docs/SCALE.md, not built).
 - Cold start on python3.12/3.13/3.14: only Python 3.11 is installed here."""

@@ -117,6 +117,8 @@ class Settings:
     packs_bucket: str = ""
     incident_reports_bucket: str = ""
     followup_due_working_days: int = 2
+    # The items each aggregate cell is written over (docs/SCALE.md "write-sharded cells"); 1 = one item.
+    aggregate_write_shards: int = 1
     followup_sender: str = ""
     reply_routing: tuple[tuple[str, str], ...] = ()
     webhook_allow_local_http: bool = False
@@ -201,6 +203,7 @@ def get_settings() -> Settings:
         packs_bucket=os.environ.get("COUNCIL_PACKS_BUCKET", ""),
         incident_reports_bucket=os.environ.get("INCIDENT_REPORTS_BUCKET", ""),
         followup_due_working_days=_int("FOLLOWUP_DUE_WORKING_DAYS", 2),
+        aggregate_write_shards=min(max(_int("AGGREGATE_WRITE_SHARDS", 1), 1), 32),
         followup_sender=os.environ.get("FOLLOWUP_SENDER", ""),
         reply_routing=_pairs(os.environ.get("REPLY_ROUTING", "")),
         # Webhook endpoints must be HTTPS; the local run (devstack sets the flag) may use

@@ -17,8 +17,9 @@ from chalicelib import jobs, lazy
 from chalicelib.obs import failure_logged
 
 if TYPE_CHECKING:
-    from chalicelib.insight import service, webhooks
+    from chalicelib.insight import aggregator, service, webhooks
 else:  # every function registers these handlers; only the insight functions need the domain (chalicelib/lazy.py)
+    aggregator = lazy.module("chalicelib.insight.aggregator")
     service = lazy.module("chalicelib.insight.service")
     webhooks = lazy.module("chalicelib.insight.webhooks")
 
@@ -30,20 +31,30 @@ QUEUE_PLACEHOLDER = "arn:aws:sqs:eu-west-1:123456789012:webhook-queue-wired-in-i
 
 @events.on_dynamodb_record(stream_arn=STREAM_PLACEHOLDER, batch_size=100, starting_position="TRIM_HORIZON")
 def handle_feedback_stream(event: Any) -> dict[str, Any]:
-    """Responses and events into aggregates, follow-ups and webhooks, checkpointed per record:
-    a failed record is reported (ReportBatchItemFailures in infra) and retried from there on."""
+    """Responses and events into aggregates (coalesced per cell for the whole batch: `aggregator`),
+    then each record's follow-ups and webhooks; a failed record is reported (ReportBatchItemFailures
+    in infra) and the stream retries from there on."""
     from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+
+    raw = event.to_dict()
+    records = raw.get("Records") or []
+    failed = aggregator.apply_aggregates(records).failed
+    not_applied = {_sequence(r) for i, r in enumerate(records) if i in failed}
+    hooks: dict[str, Any] = {}  # each product's webhook endpoint, read once for the batch
+
+    def apply_rest(record: Any) -> None:
+        if _sequence(record.raw_event) in not_applied:
+            raise aggregator.RecordNotAppliedError("its aggregates were not written")
+        service.apply_side_effects(record.raw_event, hooks)
 
     processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
     return dict(
-        process_partial_response(
-            event=event.to_dict(), record_handler=_apply, processor=processor, context=event.context
-        )
+        process_partial_response(event=raw, record_handler=apply_rest, processor=processor, context=event.context)
     )
 
 
-def _apply(record: Any) -> None:
-    service.apply_stream_record(record.raw_event)
+def _sequence(record: dict[str, Any]) -> str:
+    return str((record.get("dynamodb") or {}).get("SequenceNumber"))
 
 
 def _deliver(record: Any) -> None:

@@ -2,7 +2,7 @@
 
 After its retries, Lambda sends each failed batch's position (shard, first and last sequence
 number; not the data) to the on-failure queue. This job reads each position back from the
-stream and applies its records with the same per-record function the consumer uses (idempotent:
+stream and applies its records with the same batch functions the consumer uses (idempotent:
 the contribution ledger makes a record applied twice count once), then deletes the message.
 A stream keeps records 24 hours: a position older than that cannot be read back, stays in the
 queue (the alarm stays on) and `rebuild-aggregates` recomputes everything instead.
@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 
 from chalicelib import aws
 from chalicelib.config import get_settings
-from chalicelib.insight import service
+from chalicelib.insight import aggregator
 from chalicelib.obs import logger, metrics
 
 _GONE = {"TrimmedDataAccessException", "ExpiredIteratorException", "ResourceNotFoundException"}
@@ -80,10 +80,8 @@ def _replay_one(info: dict[str, Any]) -> tuple[str, int]:
     except StreamRecordsGoneError as exc:
         logger.error("stream batch no longer readable: run rebuild-aggregates", extra={"code": str(exc)})
         return "gone", 0
-    try:
-        for record in records:
-            service.apply_stream_record(record)
-    except Exception as exc:  # kept in the queue for the next run; the class only (no personal data)
-        logger.error("stream batch replay failed", extra={"error": type(exc).__name__})
+    failed = aggregator.apply_batch(records)
+    if failed:  # kept in the queue for the next run
+        logger.error("stream batch replay failed", extra={"failed_records": len(failed)})
         return "failed", 0
     return "replayed", len(records)

@@ -58,6 +58,63 @@ class Contribution:
         return f"n{self.score}" if self.kind == "response" else f"{self.kind}s"
 
 
+# --- coalescing a stream batch -------------------------------------------------------------
+# One aggregate cell: (metric, product, day, dim, value). TransactWriteItems takes at most 100
+# distinct items and 4 MB, so a batch is cut into chunks of ledger entries + their cells.
+Cell = tuple[str, str, str, str, str]
+MAX_TRANSACTION_ITEMS = 100
+MAX_TRANSACTION_BYTES = 4_000_000
+# DynamoDB sizes an item as its attribute names + values. Ours hold ≤ 16 attributes (a cell: its key, dim,
+# day, value and ≤ 13 counters of ≤ 21 bytes each), so names and numbers stay under this, and each
+# value's text is counted twice (a cell repeats its values in its key): an over-estimate, never under.
+ITEM_OVERHEAD_BYTES = 600
+
+
+def cell_deltas(contributions: list[Contribution], sign: int = 1) -> dict[Cell, dict[str, int]]:
+    """Every cell the contributions count in, with what each adds per counter (one ADD per cell)."""
+    deltas: dict[Cell, dict[str, int]] = {}
+    for c in contributions:
+        for dim, value in c.cells():
+            counters = deltas.setdefault((c.metric, c.product, c.day, dim, value), {})
+            counters[c.counter()] = counters.get(c.counter(), 0) + sign
+    return deltas
+
+
+def _cost(source_id: str, c: Contribution, cells: set[Cell]) -> tuple[set[Cell], int, int]:
+    """What adding a source to a chunk holding `cells` costs: its new cells, items and bytes."""
+    new = {cell for cell in cell_deltas([c]) if cell not in cells}
+    size = sum(ITEM_OVERHEAD_BYTES + 2 * sum(len(str(v).encode()) for v in values if v is not None)
+               for values in [(source_id, *vars(c).values()), *new])
+    return new, 1 + len(new), size
+
+
+def chunk_contributions(
+    sources: list[tuple[str, Contribution]],
+    max_items: int = MAX_TRANSACTION_ITEMS,
+    max_bytes: int = MAX_TRANSACTION_BYTES,
+) -> list[list[tuple[str, Contribution]]]:
+    """Sources (distinct ids) packed into transactions of ≤ max_items items and ≤ max_bytes.
+
+    A source costs its ledger item plus each of its cells not yet in the chunk; sources are
+    sorted by their cells first, so those sharing cells share a chunk (one ADD per cell each).
+    """
+    chunks: list[list[tuple[str, Contribution]]] = []
+    chunk: list[tuple[str, Contribution]] = []
+    cells: set[Cell] = set()
+    items = size = 0
+    for source_id, c in sorted(sources, key=lambda s: (s[1].metric, s[1].product, s[1].day, s[1].channel,
+                                                        s[1].country or "", s[1].locale or "", s[0])):
+        new, cost, bytes_ = _cost(source_id, c, cells)
+        if chunk and (items + cost > max_items or size + bytes_ > max_bytes):
+            chunks.append(chunk)
+            chunk, cells, items, size = [], set(), 0, 0
+            new, cost, bytes_ = _cost(source_id, c, cells)
+        chunk.append((source_id, c))
+        cells |= new
+        items, size = items + cost, size + bytes_
+    return [*chunks, chunk] if chunk else chunks
+
+
 def contribution_of(item: dict[str, Any]) -> Contribution | None:
     """The contribution of a FeedbackTable item (a response or an event), or None."""
     pk = str(item.get("pk", ""))

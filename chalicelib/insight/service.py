@@ -1,4 +1,4 @@
-"""Insight use cases: the stream applied to aggregates and follow-ups, reports, rebuilds."""
+"""Insight use cases: a stream record's follow-ups and webhooks (aggregates: `aggregator`), reports, rebuilds."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from chalicelib.config import get_settings
 from chalicelib.errors import InvalidInputError
 from chalicelib.insight import followup_store, rules, store, webhooks
 from chalicelib.insight.rules import Contribution
-from chalicelib.obs import logger, metrics
+from chalicelib.obs import logger
 from chalicelib.surveys.store import plain
 
 MAX_REPORT_DAYS = 3 * 366  # bounds a report's reads: aggregates outlive responses, not forever
@@ -24,57 +24,24 @@ def from_stream_image(image: dict[str, Any] | None) -> dict[str, Any]:
     return plain({k: _deserializer.deserialize(v) for k, v in (image or {}).items()})
 
 
-def apply_stream_record(record: dict[str, Any]) -> None:
-    """One stream record as Lambda delivers it (DynamoDB JSON images) applied; idempotent."""
+def apply_side_effects(record: dict[str, Any], hooks: dict[str, Any] | None = None) -> None:
+    """One stream record's follow-ups and webhooks (its aggregates: `aggregator`); idempotent.
+
+    `hooks`: the batch's memo of each product's webhook endpoint (`webhooks.enqueue`).
+
+    A REMOVE (TTL expiry, erasure, anonymisation) drops the response's follow-up: the
+    conversation has no purpose without the response. The statistic stays (see `aggregator`).
+    """
+    event_name = str(record.get("eventName"))
     images = record.get("dynamodb") or {}
-    apply_record(
-        str(record.get("eventName")),
-        from_stream_image(images.get("NewImage")),
-        from_stream_image(images.get("OldImage")),
-    )
-
-
-def apply_record(event_name: str, new: dict[str, Any], old: dict[str, Any]) -> None:
-    """One FeedbackTable change applied to aggregates, follow-ups and webhooks; idempotent.
-
-    A REMOVE (TTL expiry, erasure, anonymisation) never decrements: an aggregate holds no
-    personal data, so anonymised and expired responses still count.
-    """
     if event_name == "REMOVE":
-        _apply_removal(old)
+        pk = str(from_stream_image(images.get("OldImage")).get("pk", ""))
+        if pk.startswith("RESP#"):
+            followup_store.delete_followup(pk.split("#", 1)[1])
         return
-    pk = str(new.get("pk", ""))
-    source_id = pk.split("#", 1)[-1]
-    contribution = rules.contribution_of(new)
-    if contribution is not None:
-        _apply_contribution(source_id, contribution, rules.is_counted(new))
-    if pk.startswith("RESP#"):
-        _apply_response(new, old, event_name)
-
-
-def _apply_removal(old: dict[str, Any]) -> None:
-    """The person's item is gone: cut the ledger's link to its id, drop its follow-up.
-
-    The contribution stays (re-keyed at random), so a rebuild still counts it. Stream records
-    of one item arrive in order, so no earlier INSERT is redelivered after this.
-    """
-    pk = str(old.get("pk", ""))
-    if not pk.startswith(("RESP#", "EVT#")):
-        return
-    source_id = pk.split("#", 1)[1]
-    store.detach_contribution(source_id)
-    if pk.startswith("RESP#"):
-        followup_store.delete_followup(source_id)
-
-
-def _apply_contribution(source_id: str, contribution: Contribution, counted: bool) -> None:
-    if counted:
-        if store.count_contribution(source_id, contribution):
-            _emit_metrics(contribution)
-        return
-    ledger = store.get_contribution(source_id)
-    if ledger and ledger.get("counted"):
-        store.uncount_contribution(source_id, contribution_from_ledger(ledger))
+    new = from_stream_image(images.get("NewImage"))
+    if str(new.get("pk", "")).startswith("RESP#"):
+        _apply_response(new, from_stream_image(images.get("OldImage")), event_name, hooks)
 
 
 def contribution_from_ledger(ledger: dict[str, Any]) -> Contribution:
@@ -90,39 +57,20 @@ def contribution_from_ledger(ledger: dict[str, Any]) -> Contribution:
     )
 
 
-def _emit_metrics(c: Contribution) -> None:
-    """EMF counters: the dashboard computes NPS as 100·(promoters − detractors)/answers."""
-    if c.kind != "response":
-        metrics.add_metric(
-            name="Impressions" if c.kind == "impression" else "Declines", unit="Count", value=1
-        )
-        return
-    metrics.add_metric(name="Responses", unit="Count", value=1)
-    score = int(c.score or 0)
-    if c.metric == "nps":
-        metrics.add_metric(name="NpsAnswers", unit="Count", value=1)
-        metrics.add_metric(name="NpsPromoters", unit="Count", value=int(score >= 9))
-        metrics.add_metric(name="NpsDetractors", unit="Count", value=int(score <= 6))
-    elif c.metric == "csat":
-        metrics.add_metric(name="CsatAnswers", unit="Count", value=1)
-        metrics.add_metric(name="CsatSatisfied", unit="Count", value=int(score >= 4))
-    elif c.metric == "ces":
-        metrics.add_metric(name="CesAnswers", unit="Count", value=1)
-        metrics.add_metric(name="CesScoreSum", unit="Count", value=score)
-
-
-def _apply_response(new: dict[str, Any], old: dict[str, Any], event_name: str) -> None:
+def _apply_response(
+    new: dict[str, Any], old: dict[str, Any], event_name: str, hooks: dict[str, Any] | None
+) -> None:
     from chalicelib.insight import followups
 
     if not rules.is_counted(new):
         followups.close_for(str(new["response_id"]), "restricted")
         return
     if event_name == "INSERT":
-        webhooks.enqueue("response.created", new)
+        webhooks.enqueue("response.created", new, hooks)
     if new.get("comment") and new.get("comment") != old.get("comment"):
-        webhooks.enqueue("response.commented", new)
+        webhooks.enqueue("response.commented", new, hooks)
         if followups.open_for(new):
-            webhooks.enqueue("followup.opened", new)
+            webhooks.enqueue("followup.opened", new, hooks)
 
 
 # --- reports ---------------------------------------------------------------------------------
@@ -220,7 +168,7 @@ def rebuild_aggregates(params: dict[str, Any] | None = None) -> dict[str, Any]:
         for i in store.scan_prefix(get_settings().insight_table, "CONTRIB#")
     }
     for source_id, entry in ledger_items.items():
-        if source_id not in sources:
+        if source_id not in sources and not entry.get("gone"):  # a tombstone holds no contribution
             sources[source_id] = (contribution_from_ledger(entry), bool(entry.get("counted")))
     aggregates: dict[tuple[str, str], dict[str, int]] = {}
     ledger: dict[str, dict[str, Any]] = {}

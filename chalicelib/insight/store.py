@@ -12,17 +12,23 @@ A report reads O(days × groups) aggregate items through one Query; never a Scan
 
 from __future__ import annotations
 
+import random
+import time
 import uuid
+import zlib
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.conditions import Key
 
-from chalicelib import aws
+from chalicelib import aws, clock
 from chalicelib.config import get_settings
+from chalicelib.errors import UnavailableError
+from chalicelib.insight import rules
 from chalicelib.surveys.store import _dynamo, plain
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from chalicelib.insight.rules import Contribution
 
@@ -39,26 +45,25 @@ def agg_pk(metric: str, product: str) -> str:
     return f"AGG#{metric}#{product}"
 
 
-def agg_sk(dim: str, day: str, value: str) -> str:
-    return f"{dim}#{day}#{value}"
+def agg_sk(dim: str, day: str, value: str, shard: int = 0) -> str:
+    """A cell's sort key; write shard k > 0 is one more item of the same cell (summed at read)."""
+    return f"{dim}#{day}#{value}#{shard}" if shard else f"{dim}#{day}#{value}"
+
+
+def write_shard(sources: list[tuple[str, Contribution]]) -> int:
+    """The item (0..N-1) a chunk writes its cells to: concurrent chunks mostly pick different ones.
+
+    Any choice counts right (a report sums the N items of a cell); a hash of the chunk's first
+    source keeps it deterministic for a given chunk.
+    """
+    shards = get_settings().aggregate_write_shards
+    return zlib.crc32(sources[0][0].encode()) % shards if shards > 1 and sources else 0
 
 
 # --- aggregates -----------------------------------------------------------------------------
 
 
-def _agg_update(c: Contribution, dim: str, value: str, delta: int) -> dict[str, Any]:
-    return {
-        "Update": {
-            "TableName": _name(),
-            "Key": {"pk": agg_pk(c.metric, c.product), "sk": agg_sk(dim, c.day, value)},
-            "UpdateExpression": "SET #d = :d, #day = :day, #v = :v ADD #n :delta",
-            "ExpressionAttributeNames": {"#d": "dim", "#day": "day", "#v": "value", "#n": c.counter()},
-            "ExpressionAttributeValues": {":d": dim, ":day": c.day, ":v": value, ":delta": delta},
-        }
-    }
-
-
-def _ledger_item(source_id: str, c: Contribution, counted: bool) -> dict[str, Any]:
+def _ledger_item(source_id: str, c: Contribution, counted: bool, shard: int = 0) -> dict[str, Any]:
     item = {
         "pk": f"CONTRIB#{source_id}",
         "sk": "CONTRIB",
@@ -71,27 +76,110 @@ def _ledger_item(source_id: str, c: Contribution, counted: bool) -> dict[str, An
         "country": c.country,
         "locale": c.locale,
         "score": c.score,
+        "cell_shard": shard or None,  # the write shard its cells went to (a take-back decrements there)
     }
     return {k: v for k, v in item.items() if v is not None}
 
 
-def count_contribution(source_id: str, c: Contribution) -> bool:
-    """Add one source's contribution once: the ledger entry and every cell, all or nothing.
+def read_ledger(source_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The ledger entries of these sources (consistent: a write just made must be seen), by id."""
+    keys = [{"pk": f"CONTRIB#{s}", "sk": "CONTRIB"} for s in dict.fromkeys(source_ids)]
+    items = aws.batch_get_items(_name(), keys, consistent=True)
+    return {str(i["pk"]).removeprefix("CONTRIB#"): plain(i) for i in items}
 
-    Returns False when the ledger says it is already counted (a redelivered stream record).
-    """
-    ledger = {
-        "Put": {
+
+@dataclass
+class WriteStats:
+    """What coalesced counting cost: transactions committed, conflicts met, retries, duplicates."""
+
+    transactions: int = 0
+    conflicts: int = 0
+    retries: int = 0
+    duplicates: int = 0  # sources another writer counted between our ledger read and our write
+
+
+class ConflictsExhaustedError(UnavailableError):
+    """The cells stayed contended (TransactionConflict) through every bounded retry."""
+
+
+# TransactionConflict: another transaction holds one of our items. The SDK does not retry it;
+# we do, with full-jitter backoff, a bounded number of times (then the chunk's records fail and
+# the stream retries them).
+CONFLICT_TRIES = 6
+CONFLICT_FIRST_DELAY = 0.02
+
+
+def _cell_update(cell: rules.Cell, counters: dict[str, int], shard: int = 0) -> dict[str, Any]:
+    metric, product, day, dim, value = cell
+    names = {"#d": "dim", "#day": "day", "#v": "value"} | {f"#c{i}": n for i, n in enumerate(counters)}
+    values = {":d": dim, ":day": day, ":v": value} | {f":a{i}": d for i, d in enumerate(counters.values())}
+    adds = ", ".join(f"#c{i} :a{i}" for i in range(len(counters)))
+    return {
+        "Update": {
             "TableName": _name(),
-            "Item": _ledger_item(source_id, c, True),
-            "ConditionExpression": "attribute_not_exists(pk) OR counted = :f",
-            "ExpressionAttributeValues": {":f": False},
+            "Key": {"pk": agg_pk(metric, product), "sk": agg_sk(dim, day, value, shard)},
+            "UpdateExpression": f"SET #d = :d, #day = :day, #v = :v ADD {adds}",
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
         }
     }
-    return _transact([ledger, *(_agg_update(c, d, v, 1) for d, v in c.cells())])
 
 
-def uncount_contribution(source_id: str, c: Contribution) -> bool:
+def _count_items(sources: list[tuple[str, Contribution]]) -> list[dict[str, Any]]:
+    """Each source's ledger entry (only if not counted yet), then one ADD per cell of them all."""
+    shard = write_shard(sources)
+    ledger = [
+        {
+            "Put": {
+                "TableName": _name(),
+                "Item": _ledger_item(source_id, c, True, shard),
+                "ConditionExpression": "attribute_not_exists(pk) OR counted = :f",
+                "ExpressionAttributeValues": {":f": False},
+            }
+        }
+        for source_id, c in sources
+    ]
+    cells = rules.cell_deltas([c for _, c in sources])
+    return [*ledger, *(_cell_update(cell, counters, shard) for cell, counters in cells.items())]
+
+
+def count_contributions(
+    sources: list[tuple[str, Contribution]], stats: WriteStats, sleep: Callable[[float], object] = time.sleep
+) -> list[str]:
+    """Count one chunk (distinct sources, ≤ 100 items with their cells): all or nothing, once each.
+
+    A ledger condition that fails means another writer (a redelivery, a re-split batch) counted
+    that source meanwhile: the ledger is read again and only the rest is written. Returns the
+    ids this call counted.
+    """
+    pending = list(sources)
+    client = aws.dynamodb_client()
+    for attempt in range(CONFLICT_TRIES):
+        if not pending:
+            return []
+        if attempt:
+            stats.retries += 1
+        try:
+            client.transact_write_items(TransactItems=_count_items(pending))
+        except client.exceptions.TransactionCanceledException as exc:
+            codes = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
+            if "ConditionalCheckFailed" in codes[: len(pending)]:
+                ledger = read_ledger([s for s, _ in pending])
+                kept = [(s, c) for s, c in pending if not is_settled(ledger.get(s))]
+                stats.duplicates += len(pending) - len(kept)
+                pending = kept
+                continue
+            if "TransactionConflict" not in codes:
+                raise
+            stats.conflicts += 1
+            sleep(random.uniform(0, CONFLICT_FIRST_DELAY * 2**attempt))
+            continue
+        stats.transactions += 1
+        return [s for s, _ in pending]
+    raise ConflictsExhaustedError("the aggregates are busy; the stream retries these records")
+
+
+def uncount_contribution(source_id: str, c: Contribution, shard: int = 0) -> bool:
     """Take back a counted contribution (its person was restricted); once only."""
     ledger = {
         "Update": {
@@ -102,7 +190,8 @@ def uncount_contribution(source_id: str, c: Contribution) -> bool:
             "ExpressionAttributeValues": {":f": False, ":t": True},
         }
     }
-    return _transact([ledger, *(_agg_update(c, d, v, -1) for d, v in c.cells())])
+    cells = rules.cell_deltas([c], sign=-1)
+    return _transact([ledger, *(_cell_update(cell, counters, shard) for cell, counters in cells.items())])
 
 
 def _transact(items: list[dict[str, Any]]) -> bool:
@@ -117,24 +206,37 @@ def _transact(items: list[dict[str, Any]]) -> bool:
     return True
 
 
+# A batch retried from a checkpoint before an item's INSERT and its REMOVE hands the INSERT again
+# after the REMOVE was applied. So a detached id leaves a tombstone at its old key: no dimensions,
+# no score, deleted by TTL after the stream's 24 h retention (with room), and read as "counted".
+TOMBSTONE_SECONDS = 2 * 86400
+
+
 def detach_contribution(source_id: str) -> bool:
     """Move a ledger entry to a random key: the statistic stays, the link to the person's id goes."""
     entry = get_contribution(source_id)
-    if not entry:
+    if not entry or entry.get("gone"):
         return False
     moved = {**entry, "pk": f"CONTRIB#anon-{uuid.uuid4().hex}", "detached": True}
+    tombstone = {"pk": f"CONTRIB#{source_id}", "sk": "CONTRIB", "gone": True,
+                 "expires_at": int(clock.now().timestamp()) + TOMBSTONE_SECONDS}
     return _transact(
         [
             {
-                "Delete": {
+                "Put": {
                     "TableName": _name(),
-                    "Key": {"pk": f"CONTRIB#{source_id}", "sk": "CONTRIB"},
-                    "ConditionExpression": "attribute_exists(pk)",
+                    "Item": tombstone,
+                    "ConditionExpression": "attribute_exists(pk) AND attribute_not_exists(gone)",
                 }
             },
             {"Put": {"TableName": _name(), "Item": _dynamo(moved)}},
         ]
     )
+
+
+def is_settled(entry: dict[str, Any] | None) -> bool:
+    """A ledger entry that needs no count: counted already, or detached (its tombstone)."""
+    return bool(entry and (entry.get("counted") or entry.get("gone")))
 
 
 def get_contribution(source_id: str) -> dict[str, Any] | None:

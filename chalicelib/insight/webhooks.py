@@ -156,9 +156,17 @@ def payload(event_type: str, response: dict[str, Any], hook: dict[str, Any], at:
     return {"type": event_type, "timestamp": at, "data": data}
 
 
-def enqueue(event_type: str, response: dict[str, Any]) -> bool:
-    """Queue one event for the product's endpoint, if it has one that wants this event."""
-    hook = webhook_store.get_webhook(str(response.get("product")))
+def enqueue(event_type: str, response: dict[str, Any], hooks: dict[str, Any] | None = None) -> bool:
+    """Queue one event for the product's endpoint, if it has one that wants this event.
+
+    `hooks` memoises each product's endpoint for one stream batch: read once per batch, not once
+    per record (one item per product: at thousands of responses/s it would be a hot read).
+    """
+    product = str(response.get("product"))
+    memo = hooks if hooks is not None else {}
+    if product not in memo:
+        memo[product] = webhook_store.get_webhook(product)
+    hook = memo[product]
     if not hook or not hook.get("active") or event_type not in hook.get("events", []):
         return False
     body = json.dumps(payload(event_type, response, hook, clock.iso(clock.now())), separators=(",", ":"))

@@ -136,7 +136,8 @@ def test_removed_response_ledger_no_longer_keyed_by_its_id(client: Any, frozen_n
     assert "Item" in insight.get_item(Key={"pk": f"CONTRIB#{response_id}", "sk": "CONTRIB"})
     _feedback().delete_item(Key={"pk": f"RESP#{response_id}", "sk": "RESP"})
     stream.pump()
-    assert "Item" not in insight.get_item(Key={"pk": f"CONTRIB#{response_id}", "sk": "CONTRIB"})
+    tombstone = insight.get_item(Key={"pk": f"CONTRIB#{response_id}", "sk": "CONTRIB"})["Item"]
+    assert set(tombstone) == {"pk", "sk", "gone", "expires_at"}  # no dimension, no score: only "seen"
     ledger = [i for i in insight.scan()["Items"] if i["pk"].startswith("CONTRIB#anon-")]
     assert [(int(i["score"]), i["counted"]) for i in ledger] == [(3, True)]
 

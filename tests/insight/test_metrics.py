@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from chalicelib.insight import service
+from chalicelib.insight import aggregator
 from chalicelib.insight.rules import Contribution
 from chalicelib.obs import metrics
 
@@ -26,12 +26,19 @@ def _emitted() -> dict[str, float]:
 
 
 def test_detractor_emits_response_and_nps_counters(clean_metrics: None) -> None:
-    service._emit_metrics(Contribution("response", "nps", "acme", "2026-11-23", "email", "NO", "en", 3))
+    aggregator.emit_metrics([Contribution("response", "nps", "acme", "2026-11-23", "email", "NO", "en", 3)])
     emitted = _emitted()
     assert emitted["Responses"] == 1 and emitted["NpsAnswers"] == 1
     assert (emitted["NpsDetractors"], emitted["NpsPromoters"]) == (1, 0)
 
 
 def test_decline_emits_declines(clean_metrics: None) -> None:
-    service._emit_metrics(Contribution("decline", "nps", "acme", "2026-11-23", "email"))
+    aggregator.emit_metrics([Contribution("decline", "nps", "acme", "2026-11-23", "email")])
     assert _emitted() == {"Declines": 1}
+
+
+def test_batch_emits_one_value_per_counter(clean_metrics: None) -> None:
+    counted = [Contribution("response", "nps", "acme", "2026-11-23", "email", "NO", "en", s) for s in (10, 9, 3)]
+    aggregator.emit_metrics([*counted, Contribution("impression", "nps", "acme", "2026-11-23", "email")])
+    blob = metrics.serialize_metric_set()
+    assert [blob[n] for n in ("Responses", "NpsPromoters", "NpsDetractors", "Impressions")] == [[3], [2], [1], [1]]
