@@ -4,9 +4,9 @@ Every Lambda function imports this module, so it imports at start only what regi
 event handler bodies import their domain's service lazily (cold start, docs/BENCHMARKS.md)."""
 from __future__ import annotations
 
-from chalice import Chalice, ConvertToMiddleware, Rate
+from chalice import Chalice, ConvertToMiddleware, Cron, Rate
 
-from chalicelib import cors, obs, openapi
+from chalicelib import cors, jobs, obs, openapi
 from chalicelib.incidents import handlers as incident_handlers
 from chalicelib.incidents import routes as incident_routes
 from chalicelib.insight import handlers as insight_handlers
@@ -32,7 +32,6 @@ app.register_blueprint(incident_routes.admin)
 app.register_blueprint(privacy_routes.admin)
 app.register_blueprint(privacy_routes.public)
 app.register_blueprint(insight_routes.admin)
-app.register_blueprint(insight_handlers.events)
 app.register_blueprint(cors.preflight)
 app.register_blueprint(openapi.routes)
 app.register_blueprint(web_routes.web)
@@ -81,3 +80,33 @@ def check_incident_deadlines(event):  # type: ignore[no-untyped-def]
 @app.schedule(Rate(5, unit=Rate.MINUTES))
 def sweep_incident_alerts(event):  # type: ignore[no-untyped-def]
     return incident_handlers.sweep_alerts()
+
+
+# Insight (event handlers live here, not on a blueprint: Lambda would import a blueprint handler's
+# module without app.py and its middleware, aws/chalice#1566). infra/insight.yaml wires the sources.
+@app.on_dynamodb_record(stream_arn=insight_handlers.STREAM_PLACEHOLDER, batch_size=100,
+                        starting_position="TRIM_HORIZON")
+def handle_feedback_stream(event):  # type: ignore[no-untyped-def]
+    return insight_handlers.handle_feedback_stream(event.to_dict(), event.context)
+
+
+@app.on_sqs_message(queue_arn=insight_handlers.QUEUE_PLACEHOLDER, batch_size=10)
+def handle_webhook_deliveries(event):  # type: ignore[no-untyped-def]
+    return insight_handlers.handle_webhook_deliveries(event.to_dict(), event.context)
+
+
+@app.schedule(Rate(1, unit=Rate.HOURS))
+def followups_overdue_job(event):  # type: ignore[no-untyped-def]
+    return jobs.run("followups-overdue")
+
+
+@app.schedule(Cron(0, 6, 1, "*", "?", "*"))
+def council_monthly_job(event):  # type: ignore[no-untyped-def]
+    """On the 1st at 06:00 UTC: last month's pack for the Data Protection Council."""
+    return jobs.run("council-monthly")
+
+
+@app.schedule(Cron(0, 6, 2, 1, "?", "*"))
+def council_yearly_job(event):  # type: ignore[no-untyped-def]
+    """On 2 January: last year's trend report for the DPMs' workshop."""
+    return jobs.run("council-yearly")

@@ -87,3 +87,16 @@ print(json.dumps(result))
     done = subprocess.run([sys.executable, "-c", probe, json.dumps(FIRST_EVENT_DEFERS)], cwd=ROOT,
                           capture_output=True, text=True, timeout=120, check=True)
     assert json.loads(done.stdout.strip().splitlines()[-1]) == {d: False for _, d in FIRST_EVENT_DEFERS}
+
+
+def test_every_event_function_enters_through_app_py_so_its_middleware_applies() -> None:
+    """Lambda imports a function's handler string: a handler defined on a blueprint is deployed as
+    `chalicelib.<module>.<name>`, which never imports app.py, so the Powertools logger and metrics
+    middleware registered there would not wrap it (aws/chalice#1566) and its metrics never flush."""
+    probe = "import json, app; print(json.dumps({s.name: s.handler_string for s in app.app.event_sources}))"
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          check=True)
+    handlers = json.loads(done.stdout.strip().splitlines()[-1])
+    assert {"handle_feedback_stream", "handle_webhook_deliveries", "followups_overdue_job", "handle_alerts"} <= set(
+        handlers)
+    assert {name: h for name, h in handlers.items() if h != f"app.{name}"} == {}

@@ -1,8 +1,10 @@
-"""Insight's event handlers: FeedbackTable's stream, webhook deliveries, scheduled jobs.
+"""Insight's event handlers: FeedbackTable's stream and webhook deliveries (app.py registers them).
 
-Chalice needs an event source at import; the real ARNs are wired in infra/insight.yaml
-(overrides of these functions' Events), so the names below are placeholders.
-Powertools' batch utility is imported inside the handlers: it imports asyncio (~37 ms of cold
+They are registered in app.py, not on a blueprint: Lambda imports a blueprint handler's own module
+and never app.py, so app.py's Powertools logger and metrics middleware would not wrap it
+(aws/chalice#1566). Chalice needs an event source at import; the real ARNs are wired in
+infra/insight.yaml (overrides of these functions' Events), so the names below are placeholders.
+Powertools' batch utility is imported inside the handlers: it imports asyncio (~10 ms of cold
 start), which the API function, built from the same app, never needs.
 """
 
@@ -11,9 +13,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from chalice import Blueprint, Cron, Rate
-
-from chalicelib import jobs, lazy
+from chalicelib import lazy
 from chalicelib.obs import failure_logged
 
 if TYPE_CHECKING:
@@ -23,20 +23,16 @@ else:  # every function registers these handlers; only the insight functions nee
     service = lazy.module("chalicelib.insight.service")
     webhooks = lazy.module("chalicelib.insight.webhooks")
 
-events = Blueprint(__name__)
-
 STREAM_PLACEHOLDER = "arn:aws:dynamodb:eu-west-1:123456789012:table/FeedbackTable/stream/wired-in-infra"
 QUEUE_PLACEHOLDER = "arn:aws:sqs:eu-west-1:123456789012:webhook-queue-wired-in-infra"
 
 
-@events.on_dynamodb_record(stream_arn=STREAM_PLACEHOLDER, batch_size=100, starting_position="TRIM_HORIZON")
-def handle_feedback_stream(event: Any) -> dict[str, Any]:
+def handle_feedback_stream(raw: dict[str, Any], context: Any) -> dict[str, Any]:
     """Responses and events into aggregates (coalesced per cell for the whole batch: `aggregator`),
     then each record's follow-ups and webhooks; a failed record is reported (ReportBatchItemFailures
     in infra) and the stream retries from there on."""
     from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
-    raw = event.to_dict()
     records = raw.get("Records") or []
     failed = aggregator.apply_aggregates(records).failed
     not_applied = {_sequence(r) for i, r in enumerate(records) if i in failed}
@@ -49,7 +45,7 @@ def handle_feedback_stream(event: Any) -> dict[str, Any]:
 
     processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
     return dict(
-        process_partial_response(event=raw, record_handler=apply_rest, processor=processor, context=event.context)
+        process_partial_response(event=raw, record_handler=apply_rest, processor=processor, context=context)
     )
 
 
@@ -62,31 +58,13 @@ def _deliver(record: Any) -> None:
         webhooks.deliver(json.loads(record.body))
 
 
-@events.on_sqs_message(queue_arn=QUEUE_PLACEHOLDER, batch_size=10)
-def handle_webhook_deliveries(event: Any) -> dict[str, Any]:
+def handle_webhook_deliveries(raw: dict[str, Any], context: Any) -> dict[str, Any]:
     """Each delivery on its own: failed ones go back to SQS (ReportBatchItemFailures in infra)."""
     from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
     return dict(
         process_partial_response(
-            event=event.to_dict(), record_handler=_deliver, processor=processor, context=event.context
+            event=raw, record_handler=_deliver, processor=processor, context=context
         )
     )
-
-
-@events.schedule(Rate(1, unit=Rate.HOURS))
-def followups_overdue_job(event: Any) -> dict[str, Any]:
-    return jobs.run("followups-overdue")
-
-
-@events.schedule(Cron(0, 6, 1, "*", "?", "*"))
-def council_monthly_job(event: Any) -> dict[str, Any]:
-    """On the 1st at 06:00 UTC: last month's pack for the Data Protection Council."""
-    return jobs.run("council-monthly")
-
-
-@events.schedule(Cron(0, 6, 2, 1, "?", "*"))
-def council_yearly_job(event: Any) -> dict[str, Any]:
-    """On 2 January: last year's trend report for the DPMs' workshop."""
-    return jobs.run("council-yearly")
