@@ -1,44 +1,52 @@
 """trustloop's Chalice app: registers each domain's routes and event handlers; no logic.
 
 Every Lambda function imports this module, so it imports at start only what registration needs;
-event handler bodies import their domain's service lazily (cold start, docs/BENCHMARKS.md)."""
+event handler bodies import their domain's service lazily (cold start, docs/BENCHMARKS.md).
+
+Lambda sets `_HANDLER` to the function's handler string: the API function is `app.app`, each event
+function `app.<name>`. Only the API function serves routes, so an event function skips importing and
+registering them. Where `_HANDLER` is unset (make run, chalice package, the tests) everything is
+registered."""
 from __future__ import annotations
+
+import os
 
 from chalice import Chalice, ConvertToMiddleware, Cron, Rate
 
-from chalicelib import cors, jobs, obs, openapi
 from chalicelib.incidents import handlers as incident_handlers
-from chalicelib.incidents import routes as incident_routes
 from chalicelib.insight import handlers as insight_handlers
-from chalicelib.insight import routes as insight_routes
-from chalicelib.links import routes as link_routes
 from chalicelib.obs import logger, metrics
-from chalicelib.privacy import routes as privacy_routes
-from chalicelib.requests import routes as request_routes
-from chalicelib.surveys import routes as survey_routes
-from chalicelib.web import routes as web_routes
+
+SERVES_ROUTES = os.environ.get("_HANDLER", "app.app") == "app.app"
 
 app = Chalice(app_name="trustloop")
 
 app.register_middleware(ConvertToMiddleware(logger.inject_lambda_context(clear_state=True)))
 app.register_middleware(ConvertToMiddleware(metrics.log_metrics(capture_cold_start_metric=True)))
-app.register_middleware(cors.add_cors_headers, "http")
-app.register_middleware(obs.with_request_id, "http")
 
-app.register_blueprint(survey_routes.public)
-app.register_blueprint(survey_routes.admin)
-app.register_blueprint(incident_routes.public)
-app.register_blueprint(incident_routes.admin)
-app.register_blueprint(privacy_routes.admin)
-app.register_blueprint(privacy_routes.public)
-app.register_blueprint(insight_routes.admin)
-app.register_blueprint(cors.preflight)
-app.register_blueprint(openapi.routes)
-app.register_blueprint(web_routes.web)
-app.register_blueprint(link_routes.public)
-app.register_blueprint(link_routes.admin)
-app.register_blueprint(request_routes.public)
-app.register_blueprint(request_routes.admin)
+
+def register_routes(api: Chalice) -> None:
+    """Every route, with the HTTP middleware: what the API function serves."""
+    from chalicelib import cors, obs, openapi
+    from chalicelib.incidents import routes as incident_routes
+    from chalicelib.insight import routes as insight_routes
+    from chalicelib.links import routes as link_routes
+    from chalicelib.privacy import routes as privacy_routes
+    from chalicelib.requests import routes as request_routes
+    from chalicelib.surveys import routes as survey_routes
+    from chalicelib.web import routes as web_routes
+
+    api.register_middleware(cors.add_cors_headers, "http")
+    api.register_middleware(obs.with_request_id, "http")
+    for blueprint in (survey_routes.public, survey_routes.admin, incident_routes.public, incident_routes.admin,
+                      privacy_routes.admin, privacy_routes.public, insight_routes.admin, cors.preflight,
+                      openapi.routes, web_routes.web, link_routes.public, link_routes.admin, request_routes.public,
+                      request_routes.admin):
+        api.register_blueprint(blueprint)
+
+
+if SERVES_ROUTES:
+    register_routes(app)
 
 
 @app.schedule(Rate(1, unit=Rate.DAYS), name="privacy_retention")
@@ -97,16 +105,22 @@ def handle_webhook_deliveries(event):  # type: ignore[no-untyped-def]
 
 @app.schedule(Rate(1, unit=Rate.HOURS))
 def followups_overdue_job(event):  # type: ignore[no-untyped-def]
+    from chalicelib import jobs  # the registry and its validation: the job functions' own
+
     return jobs.run("followups-overdue")
 
 
 @app.schedule(Cron(0, 6, 1, "*", "?", "*"))
 def council_monthly_job(event):  # type: ignore[no-untyped-def]
     """On the 1st at 06:00 UTC: last month's pack for the Data Protection Council."""
+    from chalicelib import jobs  # the registry and its validation: the job functions' own
+
     return jobs.run("council-monthly")
 
 
 @app.schedule(Cron(0, 6, 2, 1, "?", "*"))
 def council_yearly_job(event):  # type: ignore[no-untyped-def]
     """On 2 January: last year's trend report for the DPMs' workshop."""
+    from chalicelib import jobs  # the registry and its validation: the job functions' own
+
     return jobs.run("council-yearly")

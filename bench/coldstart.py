@@ -109,7 +109,9 @@ print(json.dumps({"seconds": seconds}))
 
 
 def run_child(kind: str, env: dict[str, str], calls_file: Path, *, importtime: bool = False) -> tuple[float, str]:
-    child_env = {**env, "BENCH_CALLS": str(calls_file)}
+    # Lambda sets _HANDLER to the function's handler string (app.py registers routes only for app.app)
+    handler = "app.app" if kind in ("api", "floor") else f"app.{kind}"
+    child_env = {**env, "BENCH_CALLS": str(calls_file), "_HANDLER": handler}
     flags = ["-X", "importtime"] if importtime else []
     done = subprocess.run([sys.executable, *flags, "-c", CHILD, kind], cwd=ROOT, env=child_env,
                           capture_output=True, text=True, timeout=120, check=False)

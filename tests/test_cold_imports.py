@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -100,3 +103,20 @@ def test_every_event_function_enters_through_app_py_so_its_middleware_applies() 
     assert {"handle_feedback_stream", "handle_webhook_deliveries", "followups_overdue_job", "handle_alerts"} <= set(
         handlers)
     assert {name: h for name, h in handlers.items() if h != f"app.{name}"} == {}
+
+
+@pytest.mark.parametrize(("handler", "serves_routes"), [("app.app", True), ("app.handle_alerts", False),
+                                                          ("app.privacy_retention", False)])
+def test_only_the_api_function_imports_and_registers_routes(handler: str, serves_routes: bool) -> None:
+    """Lambda sets `_HANDLER` to the function's handler string (app.app for the API)."""
+    probe = """
+import json, sys, app
+print(json.dumps({"routes": len(app.app.routes), "sources": sorted(s.name for s in app.app.event_sources),
+                  "route_modules": sorted(m for m in sys.modules if m.endswith(".routes") or m == "chalicelib.http")}))
+"""
+    env = {**os.environ, "_HANDLER": handler}
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120, check=True)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert len(result["sources"]) == 12  # every function's own handler is registered either way
+    assert (result["routes"] > 40, bool(result["route_modules"])) == (serves_routes, serves_routes)
