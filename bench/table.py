@@ -65,7 +65,7 @@ def markdown(rows: list[Row], notes: list[str]) -> str:
         "",
         "Written by `make bench` (bench/); every figure is a ratio to a floor measured in the same run,",
         "medians over interleaved repeats with [min–max]. The machine is shared and noisy: compare ratios,",
-        "not milliseconds. Rerun: `make bench` (about 5–8 minutes; `BENCH_QUICK=1 make bench` is smaller;",
+        "not milliseconds. Rerun: `make bench` (about 3–5 minutes here; `BENCH_QUICK=1 make bench` is smaller;",
         "`.venv/bin/python -m bench coldstart` runs one part).",
         "",
         f"Run: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC{quick}, commit {_commit()}, {machine()}.",
