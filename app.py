@@ -9,6 +9,7 @@ registering them. Where `_HANDLER` is unset (make run, chalice package, the test
 registered."""
 from __future__ import annotations
 
+import gc
 import os
 
 from chalice import Chalice, ConvertToMiddleware, Cron, Rate
@@ -124,3 +125,10 @@ def council_yearly_job(event):  # type: ignore[no-untyped-def]
     from chalicelib import jobs  # the registry and its validation: the job functions' own
 
     return jobs.run("council-yearly")
+
+
+# Everything imported and registered above lives as long as the container. gc.freeze() moves it out of
+# the collector's reach, so the collections that a first boto3 client triggers (it parses large JSON
+# models) no longer re-scan it: creating a client after this import took ~58 ms instead of ~41 ms here
+# (docs/BENCHMARKS.md). Only objects that already exist are frozen; later garbage is collected as usual.
+gc.freeze()

@@ -74,22 +74,17 @@ print(json.dumps({"routes": n, "loaded": "chalicelib.incidents.admin" in sys.mod
 FIRST_EVENT_DEFERS = (
     ("chalicelib.incidents.tasks", "chalicelib.incidents.report"),  # only the report task builds it
     ("chalicelib.incidents.service", "chalicelib.incidents.mail"),  # only the mail intake parses mail
+    ("chalicelib.incidents.service", "chalicelib.incidents.store"),  # the alert consumer starts executions
 )
 
 
-def test_a_first_event_imports_only_its_own_step() -> None:
-    probe = """
-import importlib, json, sys
-import app
-result = {}
-for used, deferred in json.loads(sys.argv[1]):
-    importlib.import_module(used)
-    result[deferred] = deferred in sys.modules
-print(json.dumps(result))
-"""
-    done = subprocess.run([sys.executable, "-c", probe, json.dumps(FIRST_EVENT_DEFERS)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120, check=True)
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == {d: False for _, d in FIRST_EVENT_DEFERS}
+@pytest.mark.parametrize(("used", "deferred"), FIRST_EVENT_DEFERS)
+def test_a_first_event_imports_only_its_own_step(used: str, deferred: str) -> None:
+    probe = ("import importlib, json, sys, app; importlib.import_module(sys.argv[1]); "
+             "print(json.dumps(sys.argv[2] in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe, used, deferred], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120, check=True)
+    assert json.loads(done.stdout.strip().splitlines()[-1]) is False
 
 
 def test_every_event_function_enters_through_app_py_so_its_middleware_applies() -> None:
@@ -120,3 +115,10 @@ print(json.dumps({"routes": len(app.app.routes), "sources": sorted(s.name for s 
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert len(result["sources"]) == 12  # every function's own handler is registered either way
     assert (result["routes"] > 40, bool(result["route_modules"])) == (serves_routes, serves_routes)
+
+
+def test_importing_the_app_freezes_what_it_created_out_of_the_collectors_way() -> None:
+    probe = "import gc, json, app; print(json.dumps(gc.get_freeze_count()))"
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          check=True)
+    assert json.loads(done.stdout.strip().splitlines()[-1]) > 10_000  # the modules' objects, not a handful

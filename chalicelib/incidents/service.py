@@ -9,7 +9,7 @@ from botocore.exceptions import ClientError
 from chalicelib import aws, clock, lazy, signing
 from chalicelib.config import get_settings
 from chalicelib.errors import UnavailableError
-from chalicelib.incidents import store, waits
+from chalicelib.incidents import waits
 from chalicelib.obs import log_failure, logger
 from chalicelib.secrets import get_app_secrets
 
@@ -17,9 +17,11 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from datetime import datetime
 
-    from chalicelib.incidents import mail
-else:  # the e-mail parser (email.policy, ~7 ms) only for the functions that read mail (chalicelib/lazy.py)
+    from chalicelib.incidents import mail, store
+else:  # the e-mail parser (email.policy, ~7 ms) only for the functions that read mail, the table only for
+    # those that use it: the alert consumer starts executions and needs neither (chalicelib/lazy.py)
     mail = lazy.module("chalicelib.incidents.mail")
+    store = lazy.module("chalicelib.incidents.store")
 
 
 def _settings() -> Any:
