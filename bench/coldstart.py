@@ -239,30 +239,32 @@ def main() -> tuple[list[Row], list[str]]:
     return rows, notes
 
 
-COLDSTART_NOTES = """How the functions keep their cold start down:
+COLDSTART_NOTES = """How the functions keep their cold start near the floor:
 - Only the API function imports routes. Lambda sets `_HANDLER` to the function's handler string
   (`app.app` for the API, `app.<name>` for each event function); app.py registers the route blueprints
   only for `app.app`, so an event function imports chalice, Powertools' logger and metrics, and the two
   small handler modules, nothing else. The bench sets `_HANDLER` as Lambda does.
+- app.py ends with `gc.freeze()`. A first boto3 client parses large JSON models, and the collections
+  that triggers re-scanned every object the imports had created: creating a client after importing
+  Powertools took ~58 ms instead of ~41 ms here. Frozen, the imported objects (which live as long as the
+  container) are skipped; later garbage is collected as usual.
 - Every event function enters through app.py (a blueprint's event handler would be deployed as its own
   module and skip app.py's middleware, aws/chalice#1566), and each handler imports its domain inside its
   body; Powertools' batch utility is imported by the handlers that use it.
 - The route modules load their domain service on first call (chalicelib/lazy.py), the jobs registry
-  imports its job modules on first use, the incident service loads the mail parser only to read mail,
-  and the task runner loads the report module only for the report task. tests/test_cold_imports.py
-  holds each of these.
+  imports its job modules on first use, the incident service loads the mail parser and its table module
+  only when used, and the task runner loads the report module only for the report task.
+  tests/test_cold_imports.py holds each of these.
 
 The floors are strict: plain boto3 clients making the same calls, no resource layer, no logger, no
-metrics, no validation. Where a ratio misses 1.25x, why, and what would close it:
-- alert consumer, task runner, stream (and mail intake near the line): their first event imports
-  Powertools' batch utility (listed above: it imports asyncio and every event data class), then the
-  domain. A plain loop returning `batchItemFailures` instead of Powertools' BatchProcessor was measured
-  here on 2026-11-30: alert consumer 1.33x → 1.22x, task runner 1.28x → 1.18x. We keep Powertools' batch processing
-  (one tested implementation of partial failures for SQS and streams, the records' data classes): it
-  costs about 12 ms once per container, not per event.
+metrics, no validation. What is left above them, and what would remove it:
+- alert consumer, task runner, mail intake, stream: Powertools' batch utility (listed above: it imports
+  asyncio and every event data class, ~12–15 ms). Before gc.freeze(), a plain loop returning
+  `batchItemFailures` instead of Powertools' BatchProcessor was measured here on 2026-11-30 at 1.33x →
+  1.22x for the alert consumer. We keep Powertools' batch processing (one tested implementation of
+  partial failures for SQS and streams, and its records' data classes); it costs once per container.
 - api: the eligibility request goes through the DynamoDB Table resource and a Query paginator, which load
-  two more boto3 models than the floor's plain client (about 12 ms and 7 ms measured here), and the app
-  imports every route module. Reading through a plain client and hand-written pagination would close
-  it, at the cost of the one store layer every domain uses (issue 14 moved the hand-written loops to
-  paginators on purpose).
+  two more boto3 models than the floor's plain client (~12 ms and ~7 ms here), and the API imports every
+  route module. Plain clients with hand-written pagination would remove it, at the cost of the one store
+  layer every domain uses (issue 14 moved the hand-written loops to paginators on purpose).
 - A cold start happens once per container; the per-request cost is under Handler overhead below."""
