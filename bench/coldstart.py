@@ -108,12 +108,13 @@ print(json.dumps({"seconds": seconds}))
 '''
 
 
-def run_child(kind: str, env: dict[str, str], calls_file: Path, *, importtime: bool = False) -> tuple[float, str]:
+def run_child(kind: str, env: dict[str, str], calls_file: Path, *, importtime: bool = False,
+              python: str = sys.executable) -> tuple[float, str]:
     # Lambda sets _HANDLER to the function's handler string (app.py registers routes only for app.app)
     handler = "app.app" if kind in ("api", "floor") else f"app.{kind}"
     child_env = {**env, "BENCH_CALLS": str(calls_file), "_HANDLER": handler}
     flags = ["-X", "importtime"] if importtime else []
-    done = subprocess.run([sys.executable, *flags, "-c", CHILD, kind], cwd=ROOT, env=child_env,
+    done = subprocess.run([python, *flags, "-c", CHILD, kind], cwd=ROOT, env=child_env,
                           capture_output=True, text=True, timeout=120, check=False)
     if done.returncode:
         raise RuntimeError(f"cold start of {kind} failed:\n{done.stderr[-2000:]}")
@@ -170,8 +171,16 @@ def put_inbound_mail() -> None:
     boto3.client("s3").put_object(Bucket=os.environ["INBOUND_MAIL_BUCKET"], Key="inbound/bench.eml", Body=MAIL)
 
 
+def compile_project(python: str = sys.executable) -> None:
+    """Bytecode for app.py and chalicelib, as site-packages has it from pip: figure and floor both load
+    compiled modules. (An interpreter with PYTHONDONTWRITEBYTECODE, or a read-only directory such as
+    Lambda's /var/task, would otherwise recompile every changed module in every fresh interpreter.)"""
+    subprocess.run([python, "-m", "compileall", "-q", "app.py", "chalicelib"], cwd=ROOT, check=True)
+
+
 def measure(env: dict[str, str], workdir: Path) -> dict[str, Any]:
     put_inbound_mail()
+    compile_project()
     calls = {kind: workdir / f"{kind}.calls" for kind in FUNCTIONS.values()}
     made = {}
     later: dict[str, list[tuple[str, float]]] = {}
@@ -221,7 +230,8 @@ def main() -> tuple[list[Row], list[str]]:
         "fresh interpreter importing `app` and serving that function's first event. Its floor: a fresh",
         "interpreter importing boto3 + chalice and making the same AWS calls by hand (recorded from an untimed",
         "run of the same event with a botocore `before-parameter-build` hook, replayed on plain boto3 clients).",
-        "AWS is the bench's moto on 127.0.0.1 (bench/coldstart.py).",
+        "AWS is the bench's moto on 127.0.0.1 (bench/coldstart.py). The project is byte-compiled first, as",
+        "pip compiles site-packages, so both load compiled modules (see the note on bytecode below).",
         "",
         "| function | first event's AWS calls (made by the floor too) | heaviest imports serving it (cumulative ms) |",
         "|---|---|---|",

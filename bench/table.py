@@ -73,11 +73,5 @@ def markdown(rows: list[Row], notes: list[str]) -> str:
         *lines,
         "",
         *notes,
-        NOT_YET,
         "",
     ])
-
-
-NOT_YET = """## Not measured yet (issue 16)
-
-- Cold start on python3.12/3.13/3.14: only Python 3.11 is installed here."""

@@ -14,15 +14,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from chalicelib.insight.schemas import FOLLOWUP_STATES as FOLLOWUP_STATES  # re-exported: the vocabulary
+from chalicelib.insight.schemas import GROUPS as GROUPS
+from chalicelib.insight.schemas import PERIODS as PERIODS
 from chalicelib.insight.stats import mean_interval, net_score_interval, wilson
 from chalicelib.surveys.rules import SCALES
 
 MIN_REPORTED = 5  # answers a report row needs before it shows a score (as survey tools do)
 TOO_FEW = "too few answers"
-GROUPS = ("channel", "country", "locale")
-PERIODS = ("week", "month")
 ALL = "all"
-FOLLOWUP_STATES = ("open", "answered", "actioned", "closed")
 # open → answered → actioned → closed; a follow-up may also close from any earlier state
 # (e.g. nothing to act on), never reopen.
 TRANSITIONS = {

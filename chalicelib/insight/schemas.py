@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.insight.rules import FOLLOWUP_STATES, GROUPS, PERIODS
-from chalicelib.insight.webhooks import EVENTS
 from chalicelib.surveys.rules import SCALES
+
+# The insight vocabulary, defined here so that the API function registers these routes without importing
+# the rules and the webhook sender (rules and webhooks import it from here).
+GROUPS = ("channel", "country", "locale")
+PERIODS = ("week", "month")
+FOLLOWUP_STATES = ("open", "answered", "actioned", "closed")
+EVENTS = ("response.created", "response.commented", "followup.opened")  # what a webhook can subscribe to
 
 _ID = {"type": "string", "minLength": 1, "maxLength": 128, "pattern": r"^[A-Za-z0-9_.:@\-]+$"}
 _DAY = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}

@@ -27,9 +27,9 @@ from chalicelib import aws, clock
 from chalicelib.config import get_settings
 from chalicelib.errors import InvalidInputError, NotFoundError
 from chalicelib.insight import endpoints, webhook_store
+from chalicelib.insight.schemas import EVENTS as EVENTS  # re-exported: what a webhook subscribes to
 from chalicelib.obs import logger, metrics
 
-EVENTS = ("response.created", "response.commented", "followup.opened")
 TIMEOUT_SECONDS = 5
 
 
