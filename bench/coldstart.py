@@ -216,6 +216,28 @@ def _calls_cell(calls: list[str]) -> str:
     return ", ".join(f"{n}× {call}" for call, n in counts.items()) or "none"
 
 
+IMPORT = "import time; t = time.perf_counter(); import {modules}; print(time.perf_counter() - t)"
+
+
+def import_from_source(rounds: int = 5) -> list[Row]:
+    """`import boto3, chalice[, app]` with no bytecode to read (an empty pycache prefix, none written),
+    as Lambda imports our zip (it holds .py only, and /var/task is read-only), against compiled."""
+    times: dict[tuple[str, bool], list[float]] = {}
+    with tempfile.TemporaryDirectory() as empty:
+        for _ in range(rounds):
+            for modules in ("boto3, chalice", "boto3, chalice, app"):
+                for source in (False, True):
+                    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "_HANDLER": "app.app",
+                           **({"PYTHONPYCACHEPREFIX": empty} if source else {})}
+                    done = subprocess.run([sys.executable, "-c", IMPORT.format(modules=modules)], cwd=ROOT, env=env,
+                                          capture_output=True, text=True, timeout=120, check=True)
+                    times.setdefault((modules, source), []).append(float(done.stdout.strip().splitlines()[-1]))
+    return [Row(f"import {modules}, from source (no .pyc, as in our Lambda zip)", _spread(times[(modules, True)]),
+                f"compiled: {_spread(times[(modules, False)])}",
+                statistics.median(times[(modules, True)]) / statistics.median(times[(modules, False)]), "shown", None)
+            for modules in ("boto3, chalice", "boto3, chalice, app")]
+
+
 def main() -> tuple[list[Row], list[str]]:
     from bench.common import local_stack
 
@@ -223,6 +245,7 @@ def main() -> tuple[list[Row], list[str]]:
         result = measure(env, Path(workdir))
     rows = [Row(f"cold start: {row['function']}", row["ms"], row["floor"], row["ratio"], f"≤ {GOAL}x",
                 row["ratio"] <= GOAL) for row in result["rows"]]
+    rows += import_from_source()
     notes = [
         "## Cold start",
         "",
@@ -277,4 +300,10 @@ metrics, no validation. What is left above them, and what would remove it:
   two more boto3 models than the floor's plain client (~12 ms and ~7 ms here), and the API imports every
   route module. Plain clients with hand-written pagination would remove it, at the cost of the one store
   layer every domain uses (issue 14 moved the hand-written loops to paginators on purpose).
-- A cold start happens once per container; the per-request cost is under Handler overhead below."""
+- A cold start happens once per container; the per-request cost is under Handler overhead below.
+
+Bytecode: every figure above loads compiled modules. The Lambda zip `chalice package` builds holds .py
+files only, and /var/task is read-only, so in AWS each cold start compiles every module it imports,
+boto3 and botocore included: the "from source" rows above. Shipping .pyc compiled by the runtime's own
+Python (3.14) in the zip would remove that; it needs python3.14 at packaging (not on this machine) and
+room in the 20 MiB zip budget (docs/deploy.md). Not done."""
