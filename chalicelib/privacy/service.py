@@ -153,7 +153,10 @@ def issue_opt_out_link(company: str, user_id: str, link_set: str | None = None,
     expires = min(expires or rules.expires_in(now, get_settings().opt_out_link_days),
                   rules.expires_in(now, MAX_RETENTION_DAYS))
     subject = survey_store.subject_key(company, user_id)
-    survey_subjects.put_opt_out_link(subject, link_id, now, expires, survey_store.suppression_key(key, subject))
+    # A link set's item is written when its links are issued; every later click only reads it (one read
+    # instead of a transaction DynamoDB can only cancel, which is billed as a write).
+    if not (link_set and survey_subjects.get_opt_out_link(link_id, now)):
+        survey_subjects.put_opt_out_link(subject, link_id, now, expires, survey_store.suppression_key(key, subject))
     token = signing.sign({"t": OPT_OUT, "i": link_id, "x": expires}, key)
     return {"token": token, "path": f"/v1/opt-out/{token}",
             "expires_at": clock.iso(datetime.fromtimestamp(expires, tz=UTC))}

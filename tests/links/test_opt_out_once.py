@@ -76,3 +76,22 @@ def test_links_issued_after_opting_out_write_no_opt_out_item(client: Any, frozen
     issued = _issue(client, survey_id)
     assert _opt_out_items() == []
     assert client.http.get(urlsplit(issued["opt_out_url"]).path).json_body == {"opted_out": True}
+
+
+def test_a_click_on_a_score_link_reads_its_opt_out_link_and_writes_nothing_for_it(client: Any, frozen_now: Any) -> None:
+    """The link set's opt-out item exists from the moment the links are issued: a click (or a scanner's
+    prefetch) reads it, rather than paying for a transaction that DynamoDB can only cancel."""
+    issued = _issue(client, create_survey(client)["survey_id"])
+    _follow(client, issued["links"][9]["url"])  # the first click records the score
+    calls: list[str] = []
+
+    def count(model: Any, params: dict[str, Any], **_: Any) -> None:  # params: the request as sent
+        calls.append(f"{model.name} {params['body'].decode() if isinstance(params.get('body'), bytes) else ''}")
+
+    aws.dynamodb_client().meta.events.register("before-call.dynamodb", count)
+    try:
+        _follow(client, issued["links"][9]["url"])  # again: the answer is on record
+    finally:
+        aws.dynamodb_client().meta.events.unregister("before-call.dynamodb", count)
+    assert [c for c in calls if c.startswith("TransactWriteItems") and "OPTOUT#" in c] == []
+    assert len(_opt_out_items()) == 1
