@@ -34,6 +34,11 @@ KILLED = {1, 3, 36, 37, 24, -24, 152, 255}  # failed test, pytest error, timeout
 _LEN = ("- payload = verify(token, key) if 0 < len(token) <= 2048 else None | "
         "+ payload = verify(token, key) if {} else None")
 EQUIVALENT: dict[tuple[str, str], str] = {
+    ("chalicelib/insight/rules.py", "- s[1].country or \"\", s[1].locale or \"\", s[0])): | "
+                                    "+ s[1].country or \"\", s[1].locale or \"XXXX\", s[0])):"):
+        "a locale is a lower-case language code (`_language`), which sorts after '' and 'XXXX' alike",
+    ("chalicelib/csvfile.py", "- writer = csv.writer(out, lineterminator=\"\\r\\n\") | + writer = csv.writer(out, )"):
+        "the csv module's default dialect (excel) already ends rows in CRLF; the argument says so",
     ("chalicelib/signing.py", "- return base64.urlsafe_b64decode(text + \"=\" * (-len(text) % 4)) | "
                               "+ return base64.urlsafe_b64decode(text + \"=\" * (+len(text) % 4))"):
         "a body's length is 0, 2 or 3 mod 4 and base64 decoding ignores excess padding (3 '=' decode as 1)",

@@ -94,3 +94,50 @@ def test_uncount_deltas_are_negative() -> None:
     c = Contribution("impression", "nps", "acme", "2026-11-23", "email")
     assert cell_deltas([c, c], sign=-1) == {("nps", "acme", "2026-11-23", "all", "all"): {"impressions": -2},
                                             ("nps", "acme", "2026-11-23", "channel", "email"): {"impressions": -2}}
+
+
+# Exact costs and chunks, computed by hand (each item: 600 bytes of overhead + 2 × its values' lengths).
+DAY = "2026-11-30"
+
+
+def _impression(product: str = "p") -> Contribution:
+    return Contribution("impression", "nps", product, DAY, "web")
+
+
+def test_a_source_costs_its_ledger_item_and_each_new_cell_in_bytes_and_items() -> None:
+    from chalicelib.insight.rules import _cost
+
+    all_cell, channel_cell = ("nps", "p", DAY, "all", "all"), ("nps", "p", DAY, "channel", "web")
+    # ledger: "i1", "impression", "nps", "p", DAY, "web" = 29 chars → 658; all cell 20 → 640; channel 24 → 648
+    assert _cost("i1", _impression(), set()) == ({all_cell, channel_cell}, 3, 658 + 640 + 648)
+    assert _cost("i1", _impression(), {all_cell}) == ({channel_cell}, 2, 658 + 648)
+    assert _cost("i1", _impression(), {all_cell, channel_cell}) == (set(), 1, 658)
+
+
+def test_no_sources_make_no_chunk() -> None:
+    assert chunk_contributions([]) == []
+
+
+def test_a_chunk_fills_to_exactly_its_limits_and_the_next_starts_empty() -> None:
+    a1, a2 = ("a1", _impression("p")), ("a2", _impression("p"))
+    b1, b2 = ("b1", _impression("q")), ("b2", _impression("q"))
+    # items: a1 3 + a2 1 = 4; b1 would make 7 → a new chunk, b1 3 + b2 1 = 4
+    assert chunk_contributions([a1, a2, b1, b2], max_items=4) == [[a1, a2], [b1, b2]]
+    # bytes: a1 1946 + a2 658 = 2604 exactly; the next chunk the same, counted from zero
+    assert chunk_contributions([a1, a2, b1, b2], max_bytes=2604) == [[a1, a2], [b1, b2]]
+    assert chunk_contributions([a1, a2, b1, b2], max_bytes=2603) == [[a1], [a2], [b1], [b2]]
+
+
+def test_sources_sharing_cells_are_packed_together_whatever_their_order() -> None:
+    s1, s2, s3, s4 = ("1", _impression("q")), ("2", _impression("p")), ("3", _impression("q")), ("4", _impression("p"))
+    assert chunk_contributions([s1, s2, s3, s4], max_items=4) == [[s2, s4], [s1, s3]]
+
+
+def test_a_missing_country_or_locale_sorts_before_any_value() -> None:
+    def response(country: str | None, locale: str | None) -> Contribution:
+        return Contribution("response", "nps", "p", DAY, "web", country, locale, 9)
+
+    with_country, without = ("a", response("NO", "nb")), ("b", response(None, "nb"))
+    assert chunk_contributions([with_country, without]) == [[without, with_country]]
+    with_locale, without_locale = ("a", response("NO", "nb")), ("b", response("NO", None))
+    assert chunk_contributions([with_locale, without_locale]) == [[without_locale, with_locale]]

@@ -31,6 +31,7 @@ def test_valid_date_in_either_century(dd: int, mm: int, yy: int, ok: bool) -> No
     ("35038510190", False),                         # day 35
     ("41038510086", True),                          # D-number of the 1st (41 − 40); check digits by hand
     ("29029610086", True),                          # 29 Feb 1996: the year is digits 5-6 exactly
+    ("31108510083", True),                          # 31 Oct 1985: the month is both digits 3-4 (10, not 0)
 ])
 def test_is_norwegian_id(number: str, ok: bool) -> None:
     assert masking.is_norwegian_id(number) is ok
