@@ -182,11 +182,9 @@ def measure(env: dict[str, str], workdir: Path) -> dict[str, Any]:
     put_inbound_mail()
     compile_project()
     calls = {kind: workdir / f"{kind}.calls" for kind in FUNCTIONS.values()}
-    made = {}
     later: dict[str, list[tuple[str, float]]] = {}
     for kind, path in calls.items():  # a first run each, untimed: what a function does once per stack
         later[kind] = imports_after_app(run_child(kind, env, path, importtime=True)[1])
-        made[kind] = recorded_calls(path)
     times: dict[str, list[float]] = {k: [] for kind in FUNCTIONS.values() for k in (kind, f"floor:{kind}")}
     for _ in range(ROUNDS):  # interleaved, so drift on a shared machine hits every figure alike
         for kind in FUNCTIONS.values():
@@ -195,13 +193,12 @@ def measure(env: dict[str, str], workdir: Path) -> dict[str, Any]:
     rows = []
     for label, kind in FUNCTIONS.items():
         median, floor = statistics.median(times[kind]), statistics.median(times[f"floor:{kind}"])
-        rows.append({"function": label, "ms": _spread(times[kind]), "floor": _spread(times[f"floor:{kind}"]),
-                     "ratio": median / floor, "calls": recorded_calls(calls[kind]), "first_calls": made[kind],
-                     "later_imports": later[kind]})
+        rows.append({"function": label, "ms": spread(times[kind]), "floor": spread(times[f"floor:{kind}"]),
+                     "ratio": median / floor, "calls": recorded_calls(calls[kind]), "later_imports": later[kind]})
     return {"rows": rows, "imports": heaviest_imports(env)}
 
 
-def _spread(seconds: list[float]) -> str:
+def spread(seconds: list[float]) -> str:
     return f"{statistics.median(seconds) * 1000:.0f} ms [{min(seconds) * 1000:.0f}–{max(seconds) * 1000:.0f}]"
 
 
@@ -232,8 +229,8 @@ def import_from_source(rounds: int = 5) -> list[Row]:
                     done = subprocess.run([sys.executable, "-c", IMPORT.format(modules=modules)], cwd=ROOT, env=env,
                                           capture_output=True, text=True, timeout=120, check=True)
                     times.setdefault((modules, source), []).append(float(done.stdout.strip().splitlines()[-1]))
-    return [Row(f"import {modules}, from source (no .pyc, as in our Lambda zip)", _spread(times[(modules, True)]),
-                f"compiled: {_spread(times[(modules, False)])}",
+    return [Row(f"import {modules}, from source (no .pyc, as in our Lambda zip)", spread(times[(modules, True)]),
+                f"compiled: {spread(times[(modules, False)])}",
                 statistics.median(times[(modules, True)]) / statistics.median(times[(modules, False)]), "shown", None)
             for modules in ("boto3, chalice", "boto3, chalice, app")]
 

@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.coldstart import GOAL, ROOT, compile_project, put_inbound_mail, run_child
+from bench.coldstart import GOAL, ROOT, compile_project, put_inbound_mail, run_child, spread
 from bench.table import Row
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "7"))
@@ -91,7 +91,7 @@ def main() -> tuple[list[Row], list[str]]:
             value, floor = times[(python, kind)], times[(python, "floor:" + kind)]
             versus = statistics.median(value) / statistics.median(times[(base, kind)])
             rows.append(Row(f"cold start on {labels[python]}: {label}",
-                            f"{_ms(value)} ({versus:.2f}x of {labels[base]})", _ms(floor),
+                            f"{spread(value)} ({versus:.2f}x of {labels[base]})", spread(floor),
                             statistics.median(value) / statistics.median(floor), f"≤ {GOAL}x",
                             statistics.median(value) / statistics.median(floor) <= GOAL))
     found = ", ".join(labels[p] for p in pythons)
@@ -107,6 +107,3 @@ def main() -> tuple[list[Row], list[str]]:
              "the insight domain on the stream.", ""]
     return rows, notes
 
-
-def _ms(seconds: list[float]) -> str:
-    return f"{statistics.median(seconds) * 1000:.0f} ms [{min(seconds) * 1000:.0f}–{max(seconds) * 1000:.0f}]"
